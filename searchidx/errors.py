@@ -1,0 +1,35 @@
+"""Exceptions of the library: each one is shown by the CLI as a one-line error."""
+from __future__ import annotations
+
+
+class SearchIdxError(Exception):
+    """Base class: a user-facing problem with a message fit for one line."""
+
+
+class IndexNotFoundError(SearchIdxError):
+    """The index folder does not exist or holds no index."""
+
+
+class IndexDamagedError(SearchIdxError):
+    """The index folder exists but cannot be opened: damaged or foreign."""
+
+
+class IndexLockedError(SearchIdxError):
+    """Another writer holds the index lock."""
+
+
+class DocumentError(SearchIdxError):
+    """A document could not be read; the batch goes on without it."""
+
+    def __init__(self, path: str, reason: str):
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+class QueryError(SearchIdxError):
+    """A query (or an option of it) has no sensible reading."""
+
+
+class ScriptError(SearchIdxError):
+    """A saved query script is malformed."""

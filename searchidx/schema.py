@@ -1,0 +1,138 @@
+"""The whoosh schema: which fields an index has, and how each is analyzed and stored.
+
+Body text is indexed four ways, from one pass of the analyzer:
+- ``body``: exact syllables and compounds;
+- ``words``: pyvi words (nhân_quyền), the strongest ranking signal;
+- ``body_folded`` / ``words_folded``: the same with accents folded, for queries
+  typed without diacritics. ``body_folded`` alone keeps positions: whoosh spends
+  about as much on positions as on the rest of a field, so phrases match folded
+  syllables in order and the exact syllables of an accented phrase anywhere.
+The title is indexed the same way in its own fields so it can be boosted.
+The text itself is stored zlib-compressed (Vietnamese UTF-8 shrinks about 4x).
+"""
+from __future__ import annotations
+
+import zlib
+from typing import Iterable, Optional
+
+from whoosh import formats
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+
+from .analysis import folded_analyzer, folded_word_analyzer, syllable_analyzer, word_analyzer
+
+SCHEMA_VERSION = 1
+
+# Query-side names of the text fields, grouped by what they hold.
+EXACT_SYLLABLE_FIELDS = ("title", "body")
+EXACT_WORD_FIELDS = ("title_words", "words")
+FOLDED_SYLLABLE_FIELDS = ("title_folded", "body_folded")
+FOLDED_WORD_FIELDS = ("title_words_folded", "words_folded")
+
+
+def _varint(out: bytearray, n: int) -> None:
+    while n >= 0x80:
+        out.append((n & 0x7F) | 0x80)
+        n >>= 7
+    out.append(n)
+
+
+class CompactPositions(formats.Positions):
+    """Positions as varint deltas: whoosh's own format marshals 5 bytes per position."""
+
+    def encode(self, poslist):
+        out = bytearray()
+        _varint(out, len(poslist))
+        base = 0
+        for pos in poslist:
+            _varint(out, pos - base)
+            base = pos
+        return bytes(out)
+
+    @staticmethod
+    def _varints(data: bytes):
+        n = shift = 0
+        for byte in data:
+            n |= (byte & 0x7F) << shift
+            if byte & 0x80:
+                shift += 7
+            else:
+                yield n
+                n = shift = 0
+
+    def decode_positions(self, valuestring):
+        values = self._varints(valuestring)
+        count = next(values, 0)
+        positions, pos = [], 0
+        for _, delta in zip(range(count), values):
+            pos += delta
+            positions.append(pos)
+        return positions
+
+    def decode_frequency(self, valuestring):
+        return next(self._varints(valuestring), 0)
+
+
+def _phrase_text(analyzer) -> TEXT:
+    field = TEXT(analyzer=analyzer, phrase=True)
+    field.format = CompactPositions(field_boost=1.0)
+    return field
+
+
+def build_schema(stoplist: Optional[Iterable[str]] = None) -> Schema:
+    """The schema of a new index. ``stoplist`` drops those words from the text fields."""
+    syllables = syllable_analyzer(stoplist)
+    words = word_analyzer(stoplist)
+    folded = folded_analyzer(stoplist)
+    folded_words = folded_word_analyzer(stoplist)
+    return Schema(
+        id=ID(stored=True, unique=True),
+        source=ID(stored=True),
+        path=STORED,
+        format=STORED,
+        content_hash=STORED,
+        title=TEXT(analyzer=syllables, stored=True, phrase=False),
+        title_words=TEXT(analyzer=words, phrase=False),
+        title_folded=_phrase_text(folded),
+        title_words_folded=TEXT(analyzer=folded_words, phrase=False),
+        body=TEXT(analyzer=syllables, phrase=False),
+        words=TEXT(analyzer=words, phrase=False),
+        body_folded=_phrase_text(folded),
+        words_folded=TEXT(analyzer=folded_words, phrase=False),
+        text_z=STORED,
+        date=ID(stored=True, sortable=True),
+        day=NUMERIC(int, bits=32, signed=False, sortable=True),
+        year=ID(stored=False, sortable=True),
+        province=ID(stored=True, sortable=True),
+        province_key=ID,
+        people=KEYWORD(stored=True, commas=True, lowercase=False),
+        people_folded=_phrase_text(folded),
+        agencies=KEYWORD(stored=True, commas=True, lowercase=False),
+        extra=STORED,
+        indexed_at=STORED,
+    )
+
+
+def compress_text(text: str) -> bytes:
+    return zlib.compress(text.encode("utf-8"), 6)
+
+
+def decompress_text(blob: bytes) -> str:
+    return zlib.decompress(blob).decode("utf-8")
+
+
+def date_key(date: Optional[str], upper: bool = False) -> Optional[int]:
+    """A date of day, month or year precision as YYYYMMDD for range filters.
+
+    Unknown parts are 00 for a stored date and for a range's lower end; for an
+    upper end they are the last month or day, so --to 2023-10 includes 31 October.
+    """
+    if not date:
+        return None
+    parts = date.split("-")
+    try:
+        year = int(parts[0])
+        month = int(parts[1]) if len(parts) > 1 else (12 if upper else 0)
+        day = int(parts[2]) if len(parts) > 2 else (31 if upper else 0)
+    except ValueError:
+        return None
+    return year * 10000 + month * 100 + day
