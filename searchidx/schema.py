@@ -100,7 +100,7 @@ def build_schema(stoplist: Optional[Iterable[str]] = None) -> Schema:
         words_folded=TEXT(analyzer=folded_words, phrase=False),
         text_z=STORED,
         date=ID(stored=True, sortable=True),
-        day=NUMERIC(int, bits=32, signed=False, sortable=True),
+        day=NUMERIC(int, bits=32, sortable=True),
         year=ID(stored=False, sortable=True),
         province=ID(stored=True, sortable=True),
         province_key=ID,

@@ -1,0 +1,454 @@
+"""The write side: create and open an index, add, update and remove documents.
+
+An index is a folder holding the whoosh index and ``manifest.sqlite``, which
+records for every document its id, source file and content hashes. The manifest
+lets a re-run skip unchanged files without loading any stored text, and is
+written after each whoosh commit: every operation is keyed by document id and
+idempotent, so a crash between the two only costs a re-run some repeated work.
+"""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import sqlite3
+import time
+from dataclasses import dataclass, field
+from typing import Callable, Dict, Iterable, Iterator, List, Optional, Sequence
+
+import whoosh.index
+from whoosh.index import LockError
+
+from . import documents as docs_mod
+from .documents import Document, SourceFile
+from .errors import DocumentError, IndexDamagedError, IndexLockedError, IndexNotFoundError, SearchIdxError
+from .schema import SCHEMA_VERSION, build_schema, compress_text, date_key
+from .analysis.normalize import fold
+
+__all__ = [
+    "DEFAULT_INDEX_DIR",
+    "resolve_index_path",
+    "Index",
+    "IndexWriter",
+    "IndexReport",
+    "open_index",
+    "create_index",
+    "index_paths",
+]
+
+DEFAULT_INDEX_DIR = ".searchidx"
+INDEX_NAME = "searchidx"
+_MANIFEST = "manifest.sqlite"
+_META = "searchidx.json"
+
+
+def resolve_index_path(path: Optional[str] = None) -> str:
+    """``path``, else $SEARCHIDX_INDEX, else ``.searchidx`` in the current folder."""
+    return os.path.abspath(path or os.environ.get("SEARCHIDX_INDEX") or DEFAULT_INDEX_DIR)
+
+
+def _is_index_dir(path: str) -> bool:
+    return os.path.exists(os.path.join(path, _META))
+
+
+class Index:
+    """An open index folder. Reading never blocks; one writer at a time."""
+
+    def __init__(self, path: str, ix: whoosh.index.Index):
+        self.path = path
+        self._ix = ix
+
+    @property
+    def whoosh_index(self) -> whoosh.index.Index:
+        return self._ix
+
+    @property
+    def schema(self):
+        return self._ix.schema
+
+    def doc_count(self) -> int:
+        return self._ix.doc_count()
+
+    def manifest(self) -> "Manifest":
+        return Manifest(os.path.join(self.path, _MANIFEST))
+
+    def writer(self, wait: float = 0.0, chunk_docs: int = 500, procs: int = 1) -> "IndexWriter":
+        """A writer holding the index lock; waits up to ``wait`` seconds for it."""
+        return IndexWriter(self, wait=wait, chunk_docs=chunk_docs, procs=procs)
+
+    def stats(self) -> dict:
+        """Documents, size on disk, date range, counts by province and year, last indexed."""
+        size = sum(
+            os.path.getsize(os.path.join(self.path, name))
+            for name in os.listdir(self.path)
+            if os.path.isfile(os.path.join(self.path, name))
+        )
+        with self.manifest() as manifest:
+            summary = manifest.summary()
+        summary.update(
+            {
+                "index": self.path,
+                "documents": self.doc_count(),
+                "size_bytes": size,
+            }
+        )
+        return summary
+
+
+def create_index(path: str) -> Index:
+    """Create an empty index at ``path`` (the folder may exist but must hold no index)."""
+    os.makedirs(path, exist_ok=True)
+    if _is_index_dir(path):
+        raise SearchIdxError(f"an index already exists at {path}")
+    if os.listdir(path) and not all(name.startswith(".") for name in os.listdir(path)):
+        raise IndexDamagedError(
+            f"{path} is not empty and is not a searchidx index; choose another --index folder"
+        )
+    ix = whoosh.index.create_in(path, build_schema(), indexname=INDEX_NAME)
+    Manifest(os.path.join(path, _MANIFEST)).close()
+    with open(os.path.join(path, _META), "w", encoding="utf-8") as fh:
+        json.dump({"schema_version": SCHEMA_VERSION, "created": time.time()}, fh)
+    return Index(path, ix)
+
+
+def open_index(path: Optional[str] = None, create: bool = False) -> Index:
+    """Open the index at ``path`` (see resolve_index_path); with ``create``, make it if missing."""
+    path = resolve_index_path(path)
+    if not _is_index_dir(path):
+        if create:
+            return create_index(path)
+        if os.path.isdir(path) and os.listdir(path):
+            raise IndexDamagedError(
+                f"{path} is not a searchidx index (no {_META}); rebuild with: "
+                f"searchidx --index {path} index --rebuild PATH..."
+            )
+        raise IndexNotFoundError(
+            f"no index at {path}; create one with: searchidx --index {path} index PATH..."
+        )
+    try:
+        ix = whoosh.index.open_dir(path, indexname=INDEX_NAME)
+        ix.doc_count()
+    except Exception as exc:  # whoosh raises many kinds for damaged files
+        raise IndexDamagedError(
+            f"the index at {path} is damaged ({type(exc).__name__}: {exc}); "
+            f"rebuild it with: searchidx --index {path} index --rebuild PATH..."
+        ) from exc
+    return Index(path, ix)
+
+
+class Manifest:
+    """id -> (source, file hash, document hash): what the index holds, cheap to read."""
+
+    def __init__(self, path: str):
+        self._db = sqlite3.connect(path, timeout=30)
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS docs (id TEXT PRIMARY KEY, source TEXT, file_hash TEXT,"
+            " doc_hash TEXT, date TEXT, province TEXT, indexed_at REAL)"
+        )
+        self._db.execute("CREATE INDEX IF NOT EXISTS docs_source ON docs(source)")
+        self._db.commit()
+
+    def __enter__(self) -> "Manifest":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._db.close()
+
+    def by_source(self) -> Dict[str, Dict[str, tuple]]:
+        """source -> {id: (file_hash, doc_hash)}."""
+        out: Dict[str, Dict[str, tuple]] = {}
+        for doc_id, source, file_hash, doc_hash in self._db.execute(
+            "SELECT id, source, file_hash, doc_hash FROM docs"
+        ):
+            out.setdefault(source, {})[doc_id] = (file_hash, doc_hash)
+        return out
+
+    def record(self, rows: Iterable[tuple], removed: Iterable[str]) -> None:
+        with self._db:
+            self._db.executemany("DELETE FROM docs WHERE id = ?", [(i,) for i in removed])
+            self._db.executemany("INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+
+    def ids(self) -> List[str]:
+        return [row[0] for row in self._db.execute("SELECT id FROM docs ORDER BY id")]
+
+    def summary(self) -> dict:
+        db = self._db
+        dates = db.execute("SELECT MIN(date), MAX(date) FROM docs WHERE date IS NOT NULL").fetchone()
+        provinces = dict(
+            db.execute(
+                "SELECT COALESCE(province, ''), COUNT(*) FROM docs GROUP BY 1 ORDER BY 2 DESC, 1"
+            ).fetchall()
+        )
+        years = dict(
+            db.execute(
+                "SELECT COALESCE(SUBSTR(date, 1, 4), ''), COUNT(*) FROM docs GROUP BY 1 ORDER BY 1"
+            ).fetchall()
+        )
+        last = db.execute("SELECT MAX(indexed_at) FROM docs").fetchone()[0]
+        return {
+            "date_from": dates[0],
+            "date_to": dates[1],
+            "by_province": provinces,
+            "by_year": years,
+            "last_indexed": last,
+        }
+
+
+@dataclass
+class IndexReport:
+    """What one ``index`` run did."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    failed: int = 0
+    skipped_files: int = 0
+    errors: List[DocumentError] = field(default_factory=list)
+    seconds: float = 0.0
+    commits: int = 0
+
+    @property
+    def docs_per_second(self) -> float:
+        done = self.added + self.updated
+        return done / self.seconds if self.seconds > 0 else 0.0
+
+    def summary(self) -> str:
+        return (
+            f"{self.added} added, {self.updated} updated, {self.unchanged} unchanged, "
+            f"{self.removed} removed, {self.failed} failed"
+            + (f", {self.skipped_files} other files skipped" if self.skipped_files else "")
+            + f" in {self.seconds:.1f} s ({self.docs_per_second:.0f} docs/s)"
+        )
+
+
+def document_fields(doc: Document, indexed_at: float) -> dict:
+    """The whoosh fields of one document."""
+    text = doc.text
+    fields = {
+        "id": doc.id,
+        "source": doc.source,
+        "path": doc.path,
+        "format": doc.format,
+        "content_hash": doc.content_hash,
+        "title": doc.title,
+        "title_words": doc.title,
+        "title_folded": doc.title,
+        "title_words_folded": doc.title,
+        "body": text,
+        "words": text,
+        "body_folded": text,
+        "words_folded": text,
+        "text_z": compress_text(text),
+        "extra": dict(doc.extra or {}),
+        "indexed_at": indexed_at,
+    }
+    if doc.date:
+        fields["date"] = doc.date
+        fields["day"] = date_key(doc.date)
+        fields["year"] = doc.date[:4]
+    if doc.province:
+        fields["province"] = doc.province
+        fields["province_key"] = fold(doc.province.lower())
+    if doc.people:
+        fields["people"] = ",".join(doc.people)
+        fields["people_folded"] = " ; ".join(doc.people)
+    if doc.agencies:
+        fields["agencies"] = ",".join(doc.agencies)
+    return fields
+
+
+class IndexWriter:
+    """Adds, replaces and removes documents; commits every ``chunk_docs`` documents.
+
+    Use as a context manager: leaving it normally commits what is pending,
+    leaving it by an exception (Ctrl-C included) discards the chunk in flight.
+    """
+
+    def __init__(self, index: Index, wait: float = 0.0, chunk_docs: int = 500, procs: int = 1):
+        self.index = index
+        self.chunk_docs = max(1, chunk_docs)
+        self.procs = max(1, procs)
+        self._wait = wait
+        self._writer = None
+        self._pending_rows: List[tuple] = []
+        self._pending_removed: List[str] = []
+        self._pending = 0
+        self.commits = 0
+        self._open_writer()
+
+    def _open_writer(self) -> None:
+        kwargs = {"timeout": self._wait, "delay": 0.1}
+        if self.procs > 1:
+            kwargs.update(procs=self.procs, multisegment=True)
+        try:
+            self._writer = self.index.whoosh_index.writer(**kwargs)
+        except LockError as exc:
+            raise IndexLockedError(
+                f"another searchidx process is writing to {self.index.path} "
+                f"(lock file {os.path.join(self.index.path, INDEX_NAME + '_WRITELOCK')}); "
+                f"try again later or pass --wait SECONDS"
+            ) from exc
+
+    def __enter__(self) -> "IndexWriter":
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            self.cancel()
+
+    def add(self, doc: Document, file_hash: Optional[str] = None) -> None:
+        """Add ``doc``, replacing any document with the same id."""
+        now = time.time()
+        self._writer.update_document(**document_fields(doc, now))
+        self._pending_rows.append(
+            (doc.id, doc.source, file_hash or doc.content_hash, doc.content_hash, doc.date, doc.province, now)
+        )
+        self._count_one()
+
+    def keep(self, doc: Document, file_hash: str) -> None:
+        """Record that an unchanged document now comes from a file with ``file_hash``."""
+        self._pending_rows.append(
+            (doc.id, doc.source, file_hash, doc.content_hash, doc.date, doc.province, time.time())
+        )
+
+    def remove(self, doc_id: str) -> None:
+        self._writer.delete_by_term("id", doc_id)
+        self._pending_removed.append(doc_id)
+        self._count_one()
+
+    def _count_one(self) -> None:
+        self._pending += 1
+        if self._pending >= self.chunk_docs:
+            self.commit()
+            self._open_writer()
+
+    def commit(self) -> None:
+        """Make everything added so far durable and visible to searches."""
+        if self._writer is None:
+            return
+        self._writer.commit()
+        self._writer = None
+        with self.index.manifest() as manifest:
+            manifest.record(self._pending_rows, self._pending_removed)
+        self._pending_rows, self._pending_removed, self._pending = [], [], 0
+        self.commits += 1
+
+    def close(self) -> None:
+        if self._writer is not None:
+            if self._pending:
+                self.commit()
+            else:
+                self._writer.cancel()
+                self._writer = None
+
+    def cancel(self) -> None:
+        """Drop the uncommitted chunk and release the lock."""
+        if self._writer is not None:
+            with contextlib.suppress(Exception):
+                self._writer.cancel()
+            self._writer = None
+        self._pending_rows, self._pending_removed, self._pending = [], [], 0
+
+
+Progress = Callable[[int, int], None]
+
+
+def index_paths(
+    index: Index,
+    paths: Sequence[str],
+    prune: bool = False,
+    progress: Optional[Progress] = None,
+    wait: float = 0.0,
+    chunk_docs: int = 500,
+    procs: int = 1,
+) -> IndexReport:
+    """Bring the index up to date with the files under ``paths``.
+
+    Unchanged files (same content hash) are not re-read; a changed file's documents
+    are replaced; with ``prune``, documents whose files are gone are removed.
+    ``progress(done, total)`` is called as source files are processed.
+    """
+    started = time.time()
+    report = IndexReport()
+    with index.manifest() as manifest:
+        known = manifest.by_source()
+    sources: List[SourceFile] = []
+    for item in docs_mod.discover(paths):
+        if isinstance(item, DocumentError):
+            report.errors.append(item)
+            report.failed += 1
+        elif isinstance(item, SourceFile):
+            sources.append(item)
+        else:
+            report.skipped_files += 1
+    seen_sources = set()
+    with index.writer(wait=wait, chunk_docs=chunk_docs, procs=procs) as writer:
+        for done, src in enumerate(sources, 1):
+            seen_sources.add(src.path)
+            _index_source(writer, src, known.get(src.path, {}), report)
+            if progress:
+                progress(done, len(sources))
+        if prune:
+            roots = [os.path.abspath(p) for p in paths]
+            for source, ids in known.items():
+                if source in seen_sources or not _under_any(source, roots):
+                    continue
+                if not os.path.exists(source):
+                    for doc_id in ids:
+                        writer.remove(doc_id)
+                        report.removed += 1
+        writer.close()
+        report.commits = writer.commits
+    report.seconds = time.time() - started
+    return report
+
+
+def _under_any(path: str, roots: Sequence[str]) -> bool:
+    return any(path == root or path.startswith(root.rstrip(os.sep) + os.sep) for root in roots)
+
+
+def _index_source(writer: IndexWriter, src: SourceFile, known: Dict[str, tuple], report: IndexReport) -> None:
+    try:
+        with open(src.path, "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        report.errors.append(DocumentError(src.path, exc.strerror or str(exc)))
+        report.failed += 1
+        return
+    file_hash = hashlib.blake2b(data, digest_size=16).hexdigest()
+    if known and all(fh == file_hash for fh, _ in known.values()):
+        report.unchanged += len(known)
+        return
+    try:
+        documents, errors = docs_mod.read_source(src, data)
+    except DocumentError as exc:
+        report.errors.append(exc)
+        report.failed += 1
+        return
+    report.errors.extend(errors)
+    report.failed += len(errors)
+    fresh_ids = set()
+    for doc in documents:
+        fresh_ids.add(doc.id)
+        previous = known.get(doc.id)
+        if previous is not None and previous[1] == doc.content_hash:
+            report.unchanged += 1
+            writer.keep(doc, file_hash)
+            continue
+        writer.add(doc, file_hash=file_hash)
+        if previous is None:
+            report.added += 1
+        else:
+            report.updated += 1
+    # A changed file is replaced as a whole: its documents that are gone leave.
+    for doc_id in known:
+        if doc_id not in fresh_ids:
+            writer.remove(doc_id)
+            report.removed += 1

@@ -1,0 +1,341 @@
+"""The read side: ranked hits with highlighted snippets, filters, facets, suggestions."""
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Dict, List, Optional, Sequence, Tuple
+
+from whoosh import query as wq
+from whoosh import sorting
+from whoosh.scoring import BM25F
+
+from .analysis import analyze_text, fold, has_diacritics, normalize_token
+from .errors import QueryError
+from .indexing import Index
+from .query import QueryPlan, RankingWeights, build_query, date_range_query
+from .schema import decompress_text
+
+__all__ = ["Snippet", "Hit", "SearchResults", "Searcher", "search", "make_snippets"]
+
+
+@dataclass
+class Snippet:
+    """A passage of the stored text; ``marks`` are [start, end) offsets into ``text``."""
+
+    text: str
+    marks: List[Tuple[int, int]]
+    start: int  # offset of the passage in the document text
+
+    def to_dict(self) -> dict:
+        return {"text": self.text, "marks": [list(m) for m in self.marks], "start": self.start}
+
+
+@dataclass
+class Hit:
+    rank: int
+    id: str
+    score: float
+    title: str
+    date: Optional[str]
+    province: Optional[str]
+    path: Optional[str]
+    snippets: List[Snippet] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        out = asdict(self)
+        out["snippets"] = [s.to_dict() for s in self.snippets]
+        return out
+
+
+@dataclass
+class SearchResults:
+    query: str
+    total: int
+    hits: List[Hit]
+    page: int
+    limit: int
+    took_ms: float
+    facets: Dict[str, Dict[str, int]] = field(default_factory=dict)
+    suggestions: List[str] = field(default_factory=list)
+    warnings: List[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {
+            "query": self.query,
+            "total": self.total,
+            "page": self.page,
+            "limit": self.limit,
+            "took_ms": round(self.took_ms, 2),
+            "hits": [h.to_dict() for h in self.hits],
+            "facets": self.facets,
+            "suggestions": self.suggestions,
+            "warnings": self.warnings,
+        }
+
+
+# Field B (length normalization) per field: titles are short and all alike.
+_SCORING = BM25F(B=0.75, K1=1.2, title_B=0.3, title_words_B=0.3, title_folded_B=0.3,
+                 title_words_folded_B=0.3)
+
+
+class Searcher:
+    """Searches one index; keep it open for many queries (it holds a reader)."""
+
+    def __init__(self, index: Index, weights: Optional[RankingWeights] = None):
+        self.index = index
+        self.weights = weights or RankingWeights()
+        self._searcher = index.whoosh_index.searcher(weighting=_SCORING)
+
+    def __enter__(self) -> "Searcher":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._searcher.close()
+
+    def refresh(self) -> None:
+        """See the latest commit."""
+        self._searcher = self._searcher.refresh()
+
+    def search(
+        self,
+        text: str,
+        limit: int = 10,
+        page: int = 1,
+        date_from: Optional[str] = None,
+        date_to: Optional[str] = None,
+        province: Optional[str] = None,
+        sort: str = "score",
+        facets: bool = False,
+        snippets: int = 3,
+        suggest: bool = True,
+    ) -> SearchResults:
+        """Run ``text`` (query language of searchidx.query) and return one page of hits."""
+        started = time.perf_counter()
+        if limit < 1 or page < 1:
+            raise QueryError("--limit and --page must be at least 1")
+        if sort not in ("score", "date"):
+            raise QueryError(f"unknown sort {sort!r}: use score or date")
+        filters = []
+        if date_from or date_to:
+            filters.append(date_range_query(date_from, date_to))
+        if province:
+            from .query import FieldFilter
+
+            filters.append(self._province_filter(province))
+        plan = build_query(self._searcher.reader(), text, self.weights, filters)
+        hits, total = self._run(plan, limit, page, sort)
+        ranked = []
+        for rank, (docnum, score) in enumerate(hits, start=(page - 1) * limit + 1):
+            stored = self._searcher.stored_fields(docnum)
+            ranked.append(
+                Hit(
+                    rank=rank,
+                    id=stored["id"],
+                    score=round(float(score), 4),
+                    title=stored.get("title", ""),
+                    date=stored.get("date"),
+                    province=stored.get("province"),
+                    path=stored.get("path"),
+                    snippets=make_snippets(decompress_text(stored["text_z"]), plan, snippets)
+                    if snippets
+                    else [],
+                )
+            )
+        results = SearchResults(text, total, ranked, page, limit, 0.0, warnings=plan.warnings)
+        if facets:
+            results.facets = self._facets(plan.query)
+        if suggest and total < 3:
+            results.suggestions = self.suggest(text)
+        results.took_ms = (time.perf_counter() - started) * 1000
+        return results
+
+    def _province_filter(self, province: str) -> wq.Query:
+        from .gazetteer import canonical_province
+
+        canonical = canonical_province(province)
+        return wq.Term("province_key", fold((canonical or province).lower()))
+
+    def _run(self, plan: QueryPlan, limit: int, page: int, sort: str):
+        s = self._searcher
+        end = page * limit
+        if plan.query is wq.NullQuery:
+            return [], 0
+        if sort == "date":
+            res = s.search(plan.query, limit=end, sortedby="day", reverse=True)
+            return [(h.docnum, h.score or 0.0) for h in res][end - limit:], len(res)
+        if plan.all_words is None:
+            res = s.search(plan.query, limit=end)
+            return [(h.docnum, h.score) for h in res][end - limit:], len(res)
+        # Short keyword queries: documents with every word first, then the rest.
+        first = s.search(plan.query, limit=end, filter=plan.all_words)
+        ranked = [(h.docnum, h.score) for h in first]
+        if len(ranked) < end:
+            rest = s.search(plan.query, limit=end - len(ranked), mask=plan.all_words)
+            ranked += [(h.docnum, h.score) for h in rest]
+            total = len(first) + len(rest)
+        else:
+            total = len(s.search(plan.query, limit=1))
+        return ranked[end - limit:], total
+
+    def _facets(self, query: wq.Query) -> Dict[str, Dict[str, int]]:
+        out: Dict[str, Dict[str, int]] = {}
+        if query is wq.NullQuery:
+            return {"province": {}, "year": {}}
+        res = self._searcher.search(
+            query,
+            limit=1,
+            groupedby={
+                "province": sorting.FieldFacet("province", allow_overlap=False, maptype=sorting.Count),
+                "year": sorting.FieldFacet("year", maptype=sorting.Count),
+            },
+        )
+        for name in ("province", "year"):
+            groups = res.groups(name)
+            counts = {(k or ""): v for k, v in groups.items() if k}
+            out[name] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+        return out
+
+    def suggest(self, text: str, limit: int = 3) -> List[str]:
+        """'Did you mean': accented forms of unaccented words, and close spellings."""
+        reader = self._searcher.reader()
+        analysis = analyze_text(normalize_token(text), segment=False)
+        syllables = [s[0] for s in analysis.syllables]
+        if not syllables:
+            return []
+        corrected = []
+        changed = False
+        for syl in syllables:
+            best = syl
+            if not has_diacritics(syl):
+                best = self._accented_form(syl) or syl
+            if reader.doc_frequency("body_folded", fold(best)) == 0:
+                fixes = self._searcher.suggest("body_folded", fold(syl), limit=1, maxdist=2)
+                if fixes:
+                    best = self._accented_form(fixes[0]) or fixes[0]
+            changed |= best != syl
+            corrected.append(best)
+        return [" ".join(corrected)] if changed else []
+
+    def _accented_form(self, folded: str) -> Optional[str]:
+        """The most frequent exact syllable whose folded form is ``folded``."""
+        reader = self._searcher.reader()
+        if not hasattr(self, "_fold_map"):
+            fold_map: Dict[str, Tuple[int, str]] = {}
+            for term, info in reader.iter_field("body"):
+                term = term if isinstance(term, str) else term.decode("utf-8")
+                key = fold(term)
+                freq = info.doc_frequency()
+                if key not in fold_map or freq > fold_map[key][0]:
+                    fold_map[key] = (freq, term)
+            self._fold_map = fold_map
+        found = self._fold_map.get(folded)
+        return found[1] if found else None
+
+    def document(self, doc_id: str) -> Optional[dict]:
+        """The stored fields of one document, with its text, or None."""
+        docnum = self._searcher.document_number(id=doc_id)
+        if docnum is None:
+            return None
+        stored = dict(self._searcher.stored_fields(docnum))
+        stored["text"] = decompress_text(stored.pop("text_z"))
+        stored["people"] = [p for p in (stored.get("people") or "").split(",") if p]
+        stored["agencies"] = [a for a in (stored.get("agencies") or "").split(",") if a]
+        return stored
+
+    def highlight(self, text: str, query: str, snippets: int = 3) -> List[Snippet]:
+        """Snippets of ``text`` for ``query`` (for showing one document)."""
+        plan = build_query(self._searcher.reader(), query, self.weights)
+        return make_snippets(text, plan, snippets)
+
+
+def search(index: Index, text: str, **options) -> SearchResults:
+    """One-off search: opens a searcher, runs the query, closes it."""
+    with Searcher(index) as searcher:
+        return searcher.search(text, **options)
+
+
+# ---- snippets ----------------------------------------------------------------
+
+SNIPPET_CHARS = 200
+
+
+def match_spans(text: str, plan: QueryPlan) -> List[Tuple[int, int]]:
+    """Spans of ``text`` matching a query word: exact, or folded for unaccented words."""
+    exact, folded = plan.highlight_exact, plan.highlight_folded
+    if not exact and not folded:
+        return []
+    analysis = analyze_text(text, segment=False)
+    spans = []
+    for surface, start, end in analysis.syllables:
+        norm = normalize_token(surface)
+        if norm in exact or fold(norm) in folded:
+            spans.append((start, end))
+    for surface, start, end, _ in analysis.compounds:
+        norm = normalize_token(surface)
+        if norm in exact or fold(norm) in folded:
+            spans.append((start, end))
+    return _merge_spans(spans)
+
+
+def _merge_spans(spans: List[Tuple[int, int]]) -> List[Tuple[int, int]]:
+    out: List[Tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
+
+
+_SPACE = re.compile(r"\s")
+
+
+def _cut_left(text: str, pos: int) -> int:
+    """Move ``pos`` left to the start of a word (never inside a syllable)."""
+    while pos > 0 and not _SPACE.match(text[pos - 1]):
+        pos -= 1
+    return pos
+
+
+def _cut_right(text: str, pos: int) -> int:
+    while pos < len(text) and not _SPACE.match(text[pos]):
+        pos += 1
+    return pos
+
+
+def make_snippets(text: str, plan: QueryPlan, count: int = 3, width: int = SNIPPET_CHARS) -> List[Snippet]:
+    """Up to ``count`` passages of about ``width`` characters, best first."""
+    spans = match_spans(text, plan)
+    if not spans:
+        end = _cut_right(text, min(len(text), width))
+        return [Snippet(text[:end].strip(), [], 0)] if text.strip() else []
+    # Score each window starting at a match by the distinct words it covers.
+    windows = []
+    for i, (start, _) in enumerate(spans):
+        lo = _cut_left(text, max(0, start - width // 4))
+        hi = _cut_right(text, min(len(text), lo + width))
+        inside = [s for s in spans[i:] if s[1] <= hi] + [s for s in spans[:i] if s[0] >= lo]
+        distinct = {normalize_token(text[a:b]) for a, b in inside}
+        windows.append((len(distinct), len(inside), -lo, lo, hi))
+    windows.sort(reverse=True)
+    chosen: List[Tuple[int, int]] = []
+    for _, _, _, lo, hi in windows:
+        if all(hi <= a or lo >= b for a, b in chosen):
+            chosen.append((lo, hi))
+        if len(chosen) >= count:
+            break
+    out = []
+    for lo, hi in chosen:
+        # Trim whitespace and line breaks at the ends, keeping offsets right.
+        while lo < hi and text[lo].isspace():
+            lo += 1
+        while hi > lo and text[hi - 1].isspace():
+            hi -= 1
+        passage = text[lo:hi]
+        marks = [(a - lo, b - lo) for a, b in spans if a >= lo and b <= hi]
+        out.append(Snippet(passage, marks, lo))
+    return out

@@ -1,0 +1,251 @@
+"""Search: accent-aware ranking, query language, snippets, filters, facets, suggestions."""
+import unicodedata
+
+import pytest
+
+from searchidx import Searcher, open_index
+from searchidx.analysis import fold, normalize_token
+from searchidx.documents import Document
+from searchidx.errors import QueryError
+from searchidx.query import parse_date, parse_query
+
+
+@pytest.fixture(scope="module")
+def searcher(corpus_index):
+    with Searcher(open_index(corpus_index)) as s:
+        yield s
+
+
+def ids(results):
+    return [h.id for h in results.hits]
+
+
+def text_of(searcher, doc_id):
+    return searcher.document(doc_id)["text"]
+
+
+@pytest.fixture
+def tiny_index(tmp_path):
+    """Three short documents that differ only by tone marks."""
+    index = open_index(str(tmp_path / "tiny"), create=True)
+    texts = {
+        "nhan-vien": "Hội nghị tuyên dương nhân viên y tế xuất sắc của tỉnh.",
+        "nhan-qua": "Các hộ nghèo nhận quà Tết từ Ủy ban Mặt trận Tổ quốc.",
+        "nhan-dan": "Nhân dân phấn khởi đón nhận chính sách mới về nhà ở.",
+    }
+    with index.writer() as writer:
+        for doc_id, text in texts.items():
+            writer.add(Document(id=doc_id, text=text, title=text[:30], path=doc_id, source=doc_id,
+                                date="2024-01-02", province="Hà Giang", people=[], agencies=[],
+                                format="txt", content_hash=doc_id, extra={}))
+    return index
+
+
+def test_readme_query_finds_hau_giang_human_rights_first(searcher):
+    results = searcher.search("nhan quyen Hau Giang")
+    assert results.total > 0
+    top = searcher.document(results.hits[0].id)
+    assert top["province"] == "Hậu Giang"
+    assert "nhân quyền" in top["text"].lower()
+
+
+def test_phrase_with_accent_insensitive_province(searcher):
+    results = searcher.search('"quyền con người" province:"ha giang"', limit=50)
+    assert results.total >= 1
+    for hit in results.hits:
+        assert hit.province == "Hà Giang"
+        assert "quyền con người" in text_of(searcher, hit.id).lower()
+
+
+@pytest.mark.parametrize(
+    "variant",
+    ["nhân quyền", "nhan quyen", "Nhân Quyền", "NHÂN QUYỀN",
+     unicodedata.normalize("NFD", "nhân quyền")],
+)
+def test_accent_case_and_normalization_variants_agree_on_top_hits(searcher, variant):
+    reference = ids(searcher.search("nhân quyền", limit=3))
+    assert set(ids(searcher.search(variant, limit=3))) == set(reference)
+
+
+def test_tone_placement_never_matters(searcher):
+    assert ids(searcher.search("hòa bình", limit=10)) == ids(searcher.search("hoà bình", limit=10))
+    assert ids(searcher.search("thủy lợi", limit=10)) == ids(searcher.search("thuỷ lợi", limit=10))
+
+
+def test_exact_diacritics_rank_above_folded_matches(tiny_index):
+    with Searcher(tiny_index) as s:
+        assert ids(s.search("nhận"))[0] == "nhan-qua"
+        assert ids(s.search("nhân viên"))[0] == "nhan-vien"
+        assert set(ids(s.search("nhan"))) == {"nhan-vien", "nhan-qua", "nhan-dan"}
+        # A tone mark is meaning: the exact form ranks first, folded forms follow.
+        ranked = ids(s.search("nhân"))
+        assert ranked[-1] == "nhan-qua"
+
+
+def test_snippets_mark_exact_words_with_offsets(searcher):
+    results = searcher.search("chuyển đổi số", limit=5)
+    assert results.hits
+    for hit in results.hits:
+        assert 1 <= len(hit.snippets) <= 3
+        text = text_of(searcher, hit.id)
+        for snip in hit.snippets:
+            assert text[snip.start:snip.start + len(snip.text)] == snip.text
+            assert len(snip.text) <= 320
+            # Passages are cut at word boundaries, never inside a syllable.
+            assert snip.start == 0 or text[snip.start - 1].isspace()
+            end = snip.start + len(snip.text)
+            assert end == len(text) or text[end].isspace() or not text[end].isalnum()
+            for a, b in snip.marks:
+                assert normalize_token(snip.text[a:b]) in {"chuyển", "đổi", "số"}
+
+
+def test_unaccented_query_marks_accented_originals(searcher):
+    results = searcher.search("nhan quyen", limit=3)
+    marked = {snip.text[a:b] for hit in results.hits for snip in hit.snippets for a, b in snip.marks}
+    assert {fold(m.lower()) for m in marked} <= {"nhan", "quyen"}
+    assert any(m.lower() in ("nhân", "quyền") for m in marked)
+
+
+def test_every_matched_word_is_marked(searcher):
+    hit = searcher.search("ngân sách", limit=1).hits[0]
+    for snip in hit.snippets:
+        lowered = snip.text.lower()
+        start = lowered.find("ngân sách")
+        if start >= 0:
+            assert (start, start + 4) in snip.marks
+
+
+def test_boolean_syntax(searcher):
+    both = searcher.search("giao thông AND Quảng Ninh", limit=50)
+    assert both.total >= 1
+    for hit in both.hits:
+        text = text_of(searcher, hit.id).lower()
+        assert "giao" in text and "quảng" in text
+    excluded = searcher.search('an toàn giao thông NOT "Quảng Ninh"', limit=100)
+    assert excluded.total >= 1
+    for hit in excluded.hits:
+        assert "quảng ninh" not in text_of(searcher, hit.id).lower()
+    minus = searcher.search("an toàn giao thông -Quảng", limit=100)
+    assert {h.id for h in minus.hits} <= {h.id for h in excluded.hits}
+    either = searcher.search("(lũ OR bão) AND thiên tai", limit=100)
+    assert either.total >= 1
+    for hit in either.hits:
+        text = text_of(searcher, hit.id).lower()
+        assert ("lũ" in text or "bão" in text)
+
+
+def test_title_and_people_fields(searcher):
+    titled = searcher.search("title:tham nhũng", limit=50)
+    assert titled.total >= 1
+    for hit in titled.hits:
+        assert "tham nhũng" in hit.title.lower() or "tham" in hit.title.lower()
+    doc = searcher.document(searcher.search("nhân quyền Hậu Giang").hits[0].id)
+    person = doc["people"][0]
+    folded_person = fold(person.lower())
+    by_person = searcher.search(f'people:"{folded_person}"', limit=50)
+    assert doc["id"] in ids(by_person)
+
+
+@pytest.mark.parametrize(
+    "options, lo, hi",
+    [
+        ({"date_from": "2023-01", "date_to": "2023-12"}, "2023-01-01", "2023-12-31"),
+        ({"date_from": "2024"}, "2024-01-01", "9999"),
+        ({"date_to": "2022-12-31"}, "0000", "2022-12-31"),
+    ],
+)
+def test_date_options(searcher, options, lo, hi):
+    results = searcher.search("tỉnh", limit=100, **options)
+    assert results.total >= 1
+    for hit in results.hits:
+        assert hit.date and lo[: len(hit.date)] <= hit.date <= hi
+
+
+@pytest.mark.parametrize(
+    "query, prefix_ok",
+    [("tỉnh date:2023-10", lambda d: d.startswith("2023-10")),
+     ("tỉnh date:[2023-01 TO 2023-06]", lambda d: "2023-01" <= d[:7] <= "2023-06"),
+     ("tỉnh date:2024", lambda d: d.startswith("2024"))],
+)
+def test_dates_in_query(searcher, query, prefix_ok):
+    results = searcher.search(query, limit=100)
+    assert results.total >= 1
+    assert all(prefix_ok(h.date) for h in results.hits)
+
+
+def test_bad_date_is_a_query_error(searcher):
+    with pytest.raises(QueryError):
+        searcher.search("tỉnh", date_from="2023-13")
+    with pytest.raises(QueryError):
+        parse_date("yesterday")
+    assert parse_date("5/10/2023") == "2023-10-05"
+
+
+@pytest.mark.parametrize("query", ['"nhân quyền', "nhân quyền AND", "((nhân", "OR", ")", "NOT",
+                                   "foo:bar nhân", "title:", '""', "date:[2023 TO]", "*", "~", "^"])
+def test_malformed_syntax_degrades(searcher, query):
+    results = searcher.search(query)
+    assert results.total >= 0
+
+
+def test_unbalanced_quote_searches_the_words(searcher):
+    assert searcher.search('"nhân quyền').total == searcher.search("nhân quyền").total
+
+
+def test_short_queries_rank_documents_with_every_word_first(searcher):
+    from searchidx.analysis import syllable_analyzer
+
+    results = searcher.search("giảm nghèo Hà Giang", limit=30)
+    has_all = []
+    for hit in results.hits:
+        tokens = {t.text for t in syllable_analyzer()(text_of(searcher, hit.id) + "\n" + hit.title)}
+        has_all.append({"giảm", "nghèo", "hà", "giang"} <= tokens)
+    assert has_all[0]
+    # Once a document lacks a word, no later document has them all.
+    assert has_all == sorted(has_all, reverse=True)
+
+
+def test_province_filter_option_and_facets(searcher):
+    results = searcher.search("nhân quyền", province="hau giang", facets=True, limit=50)
+    assert results.total >= 1
+    assert {h.province for h in results.hits} == {"Hậu Giang"}
+    everything = searcher.search("nhân quyền", facets=True, limit=1)
+    assert sum(everything.facets["province"].values()) <= everything.total
+    assert everything.facets["province"].get("Hậu Giang", 0) >= 1
+    assert all(len(y) == 4 for y in everything.facets["year"])
+
+
+def test_sort_by_date_and_paging(searcher):
+    by_date = searcher.search("tỉnh", sort="date", limit=20)
+    dates = [h.date or "" for h in by_date.hits]
+    assert dates == sorted(dates, reverse=True)
+    page1 = searcher.search("tỉnh", limit=5, page=1)
+    page2 = searcher.search("tỉnh", limit=5, page=2)
+    assert not set(ids(page1)) & set(ids(page2))
+    assert [h.rank for h in page2.hits] == [6, 7, 8, 9, 10]
+    assert page1.total == page2.total
+
+
+def test_did_you_mean(searcher):
+    assert "nhân quyền" in searcher.search("nhaan quyeen").suggestions
+    empty = searcher.search("xyzzyq")
+    assert empty.total == 0
+
+
+def test_document_numbers_are_searchable(searcher):
+    whole = searcher.search("116/2016/NĐ-CP", limit=10)
+    assert whole.total >= 1
+    assert "116/2016/NĐ-CP" in text_of(searcher, whole.hits[0].id)
+    unaccented = searcher.search("116/2016/nd-cp", limit=10)
+    assert unaccented.hits[0].id == whole.hits[0].id
+
+
+def test_library_results_serialize(searcher):
+    data = searcher.search("chuyển đổi số", facets=True).to_dict()
+    assert data["total"] >= 1 and data["hits"][0]["snippets"][0]["marks"]
+
+
+def test_parse_query_reports_warnings():
+    assert parse_query('"nhân quyền').warnings
+    assert parse_query("nhân AND").warnings
+    assert not parse_query("nhân quyền").warnings
