@@ -15,16 +15,17 @@ import os
 import sqlite3
 import time
 from dataclasses import dataclass, field
-from typing import Callable, Dict, Iterable, Iterator, List, Optional, Sequence
+from typing import TYPE_CHECKING, Callable, Dict, Iterable, List, Optional, Sequence
 
 import whoosh.index
 from whoosh.index import LockError
 
-from . import documents as docs_mod
-from .documents import Document, SourceFile
 from .errors import DocumentError, IndexDamagedError, IndexLockedError, IndexNotFoundError, SearchIdxError
 from .schema import SCHEMA_VERSION, build_schema, compress_text, date_key
 from .analysis.normalize import fold
+
+if TYPE_CHECKING:  # documents is imported when indexing runs: searches need not load it
+    from .documents import Document, SourceFile
 
 __all__ = [
     "DEFAULT_INDEX_DIR",
@@ -168,8 +169,14 @@ class Manifest:
         return out
 
     def record(self, rows: Iterable[tuple], removed: Iterable[str]) -> None:
+        removed = [(i,) for i in removed]
         with self._db:
-            self._db.executemany("DELETE FROM docs WHERE id = ?", [(i,) for i in removed])
+            # A file that loses a document must be re-read by the next run, even unchanged.
+            self._db.executemany(
+                "UPDATE docs SET file_hash = '' WHERE source = (SELECT source FROM docs WHERE id = ?)",
+                removed,
+            )
+            self._db.executemany("DELETE FROM docs WHERE id = ?", removed)
             self._db.executemany("INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
 
     def ids(self) -> List[str]:
@@ -375,6 +382,8 @@ def index_paths(
     are replaced; with ``prune``, documents whose files are gone are removed.
     ``progress(done, total)`` is called as source files are processed.
     """
+    from . import documents as docs_mod
+
     started = time.time()
     report = IndexReport()
     with index.manifest() as manifest:
@@ -384,7 +393,7 @@ def index_paths(
         if isinstance(item, DocumentError):
             report.errors.append(item)
             report.failed += 1
-        elif isinstance(item, SourceFile):
+        elif isinstance(item, docs_mod.SourceFile):
             sources.append(item)
         else:
             report.skipped_files += 1
@@ -414,7 +423,9 @@ def _under_any(path: str, roots: Sequence[str]) -> bool:
     return any(path == root or path.startswith(root.rstrip(os.sep) + os.sep) for root in roots)
 
 
-def _index_source(writer: IndexWriter, src: SourceFile, known: Dict[str, tuple], report: IndexReport) -> None:
+def _index_source(writer: IndexWriter, src: "SourceFile", known: Dict[str, tuple], report: IndexReport) -> None:
+    from . import documents as docs_mod
+
     try:
         with open(src.path, "rb") as fh:
             data = fh.read()

@@ -471,7 +471,10 @@ class QueryBuilder:
                 clauses.append(wq.Term(fieldname, term, boost=boost))
                 clauses.append(wq.Term(_TITLE_FIELD[fieldname], term, boost=boost * w.title))
 
-        kept = [u for u in units if not self._frequent("body_folded", u.folded)] or units
+        # Syllables in most documents cost time and tell little, when enough others remain.
+        kept = [u for u in units if not self._frequent("body_folded", u.folded)]
+        if len(kept) < 3:
+            kept = units
         for u in kept:
             if u.accented:
                 add("body", u.exact, w.syllables)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import time
+from functools import lru_cache
 from dataclasses import asdict, dataclass, field
 from typing import Dict, List, Optional, Sequence, Tuple
 
@@ -10,13 +11,17 @@ from whoosh import query as wq
 from whoosh import sorting
 from whoosh.scoring import BM25F
 
-from .analysis import analyze_text, fold, has_diacritics, normalize_token
+from .analysis import analyze_text, fold, has_diacritics, normalize_text, normalize_token
 from .errors import QueryError
 from .indexing import Index
 from .query import QueryPlan, RankingWeights, build_query, date_range_query
 from .schema import decompress_text
 
-__all__ = ["Snippet", "Hit", "SearchResults", "Searcher", "search", "make_snippets"]
+__all__ = ["Snippet", "Hit", "SearchResults", "Searcher", "search", "make_snippets", "match_spans"]
+
+# A plain query word: letters and digits only, no field, quote or operator.
+_PLAIN_WORD = re.compile(r"[^\W_]+")
+_OPERATORS = {"AND", "OR", "NOT"}
 
 
 @dataclass
@@ -35,7 +40,7 @@ class Snippet:
 class Hit:
     rank: int
     id: str
-    score: float
+    score: Optional[float]  # None when sorted by date
     title: str
     date: Optional[str]
     province: Optional[str]
@@ -135,7 +140,7 @@ class Searcher:
                 Hit(
                     rank=rank,
                     id=stored["id"],
-                    score=round(float(score), 4),
+                    score=None if score is None else round(float(score), 4),
                     title=stored.get("title", ""),
                     date=stored.get("date"),
                     province=stored.get("province"),
@@ -148,7 +153,7 @@ class Searcher:
         results = SearchResults(text, total, ranked, page, limit, 0.0, warnings=plan.warnings)
         if facets:
             results.facets = self._facets(plan.query)
-        if suggest and total < 3:
+        if suggest and (total < 3 or self._has_unknown_word(text)):
             results.suggestions = self.suggest(text)
         results.took_ms = (time.perf_counter() - started) * 1000
         return results
@@ -166,7 +171,8 @@ class Searcher:
             return [], 0
         if sort == "date":
             res = s.search(plan.query, limit=end, sortedby="day", reverse=True)
-            return [(h.docnum, h.score or 0.0) for h in res][end - limit:], len(res)
+            # Sorted results have no relevance score (whoosh puts the sort key there).
+            return [(h.docnum, None) for h in res][end - limit:], len(res)
         if plan.all_words is None:
             res = s.search(plan.query, limit=end)
             return [(h.docnum, h.score) for h in res][end - limit:], len(res)
@@ -199,26 +205,42 @@ class Searcher:
             out[name] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
         return out
 
-    def suggest(self, text: str, limit: int = 3) -> List[str]:
-        """'Did you mean': accented forms of unaccented words, and close spellings."""
+    def suggest(self, text: str) -> List[str]:
+        """'Did you mean': the query with its plain words accented or respelled.
+
+        Only plain words change (operators, phrases and field filters stay as
+        typed). An unaccented word gets the most frequent accented form of it
+        when the index never has it as typed; a word the index lacks entirely
+        gets the closest spelling that it has.
+        """
         reader = self._searcher.reader()
-        analysis = analyze_text(normalize_token(text), segment=False)
-        syllables = [s[0] for s in analysis.syllables]
-        if not syllables:
-            return []
-        corrected = []
+        pieces = re.split(r"(\s+)", normalize_text(text))
         changed = False
-        for syl in syllables:
-            best = syl
-            if not has_diacritics(syl):
-                best = self._accented_form(syl) or syl
-            if reader.doc_frequency("body_folded", fold(best)) == 0:
-                fixes = self._searcher.suggest("body_folded", fold(syl), limit=1, maxdist=2)
-                if fixes:
-                    best = self._accented_form(fixes[0]) or fixes[0]
-            changed |= best != syl
-            corrected.append(best)
-        return [" ".join(corrected)] if changed else []
+        for i, piece in enumerate(pieces):
+            if not piece or piece.isspace() or not _PLAIN_WORD.fullmatch(piece) or piece in _OPERATORS:
+                continue
+            word = normalize_token(piece)
+            best = word
+            if reader.doc_frequency("body", word) == 0:
+                if not has_diacritics(word):
+                    best = self._accented_form(word) or word
+                if reader.doc_frequency("body_folded", fold(best)) == 0:
+                    fixes = self._searcher.suggest("body_folded", fold(word), limit=1, maxdist=2)
+                    if fixes:
+                        best = self._accented_form(fixes[0]) or fixes[0]
+            if best != word:
+                pieces[i] = best
+                changed = True
+        return ["".join(pieces).strip()] if changed else []
+
+    def _has_unknown_word(self, text: str) -> bool:
+        """Whether a plain word of the query occurs in no document, even folded."""
+        reader = self._searcher.reader()
+        return any(
+            reader.doc_frequency("body_folded", fold(normalize_token(word))) == 0
+            for word in _PLAIN_WORD.findall(normalize_text(text))
+            if word not in _OPERATORS
+        )
 
     def _accented_form(self, folded: str) -> Optional[str]:
         """The most frequent exact syllable whose folded form is ``folded``."""
@@ -246,6 +268,10 @@ class Searcher:
         stored["agencies"] = [a for a in (stored.get("agencies") or "").split(",") if a]
         return stored
 
+    def marks(self, text: str, query: str) -> List[Tuple[int, int]]:
+        """[start, end) spans of ``text`` that ``query`` matches (for showing a whole document)."""
+        return match_spans(text, build_query(self._searcher.reader(), query, self.weights))
+
     def highlight(self, text: str, query: str, snippets: int = 3) -> List[Snippet]:
         """Snippets of ``text`` for ``query`` (for showing one document)."""
         plan = build_query(self._searcher.reader(), query, self.weights)
@@ -268,6 +294,26 @@ def match_spans(text: str, plan: QueryPlan) -> List[Tuple[int, int]]:
     exact, folded = plan.highlight_exact, plan.highlight_folded
     if not exact and not folded:
         return []
+    lowered = fold(text.lower())
+    if len(lowered) != len(text):  # lowercasing or folding changed lengths: rare scripts
+        return _match_spans_by_tokens(text, exact, folded)
+    # Find candidates in the folded text with one regex, then check each exactly.
+    pattern = _span_pattern(frozenset(fold(t) for t in exact) | frozenset(folded))
+    spans = []
+    for m in pattern.finditer(lowered):
+        norm = normalize_token(text[m.start():m.end()])
+        if norm in exact or m.group(0) in folded:
+            spans.append((m.start(), m.end()))
+    return _merge_spans(spans)
+
+
+@lru_cache(maxsize=256)
+def _span_pattern(terms: frozenset) -> "re.Pattern":
+    alternatives = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
+    return re.compile(r"(?<![^\W_])(?:%s)(?![^\W_])" % alternatives)
+
+
+def _match_spans_by_tokens(text: str, exact: set, folded: set) -> List[Tuple[int, int]]:
     analysis = analyze_text(text, segment=False)
     spans = []
     for surface, start, end in analysis.syllables:

@@ -1,0 +1,73 @@
+"""Shared fixtures: the bundled corpus indexed once per session, fresh index paths.
+
+Building the corpus index costs seconds, so one session-scoped index serves every
+test that only reads; tests that change an index take ``corpus_index_copy``.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO / "corpus"
+
+
+@pytest.fixture(scope="session")
+def corpus_dir() -> Path:
+    return CORPUS
+
+
+@pytest.fixture(scope="session")
+def corpus_index(tmp_path_factory) -> str:
+    """An index of the bundled corpus, built once; read-only for the tests."""
+    from searchidx.indexing import index_paths, open_index
+
+    path = str(tmp_path_factory.mktemp("corpus-index") / "index")
+    index = open_index(path, create=True)
+    report = index_paths(index, [str(CORPUS)])
+    assert report.added > 0, report.summary()
+    return path
+
+
+@pytest.fixture
+def corpus_index_copy(corpus_index, tmp_path) -> str:
+    """A private copy of the corpus index, for tests that change it."""
+    path = str(tmp_path / "index-copy")
+    shutil.copytree(corpus_index, path)
+    return path
+
+
+@pytest.fixture
+def empty_index(tmp_path) -> str:
+    """A path where no index exists yet."""
+    return str(tmp_path / "new-index")
+
+
+@pytest.fixture
+def runner(monkeypatch):
+    """A CliRunner free of the caller's SEARCHIDX_INDEX and NO_COLOR."""
+    from click.testing import CliRunner
+
+    monkeypatch.delenv("SEARCHIDX_INDEX", raising=False)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    return CliRunner()
+
+
+@pytest.fixture
+def invoke(runner):
+    """invoke(index, *args, **kw): run the CLI against ``index`` (None: no --index)."""
+    from searchidx.cli import cli
+
+    def run(index, *args, **kwargs):
+        argv = (["--index", str(index)] if index is not None else []) + [str(a) for a in args]
+        return runner.invoke(cli, argv, catch_exceptions=kwargs.pop("catch_exceptions", False),
+                             **kwargs)
+
+    return run
+
+
+def pytest_configure(config):
+    os.environ.setdefault("COLUMNS", "100")
