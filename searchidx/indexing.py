@@ -22,7 +22,7 @@ from whoosh.index import LockError
 
 from .errors import DocumentError, IndexDamagedError, IndexLockedError, IndexNotFoundError, SearchIdxError
 from .schema import SCHEMA_VERSION, build_schema, compress_text, date_key
-from .analysis.normalize import fold
+from .gazetteer import province_key
 
 if TYPE_CHECKING:  # documents is imported when indexing runs: searches need not load it
     from .documents import Document, SourceFile
@@ -236,6 +236,9 @@ class IndexReport:
 def document_fields(doc: Document, indexed_at: float) -> dict:
     """The whoosh fields of one document."""
     text = doc.text
+    # The body fields hold the title too (unless the text already opens with it),
+    # as readers see it: a title word is a word of the document.
+    searchable = text if not doc.title or text.lstrip().startswith(doc.title) else doc.title + "\n" + text
     fields = {
         "id": doc.id,
         "source": doc.source,
@@ -246,10 +249,10 @@ def document_fields(doc: Document, indexed_at: float) -> dict:
         "title_words": doc.title,
         "title_folded": doc.title,
         "title_words_folded": doc.title,
-        "body": text,
-        "words": text,
-        "body_folded": text,
-        "words_folded": text,
+        "body": searchable,
+        "words": searchable,
+        "body_folded": searchable,
+        "words_folded": searchable,
         "text_z": compress_text(text),
         "extra": dict(doc.extra or {}),
         "indexed_at": indexed_at,
@@ -260,7 +263,7 @@ def document_fields(doc: Document, indexed_at: float) -> dict:
         fields["year"] = doc.date[:4]
     if doc.province:
         fields["province"] = doc.province
-        fields["province_key"] = fold(doc.province.lower())
+        fields["province_key"] = province_key(doc.province)
     if doc.people:
         fields["people"] = ",".join(doc.people)
         fields["people_folded"] = " ; ".join(doc.people)

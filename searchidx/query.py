@@ -40,6 +40,9 @@ class RankingWeights:
     max_ngram: int = 3  # adjacent syllables joined as candidate words
     frequent_ratio: float = 0.5  # syllables in more than this share of documents do not score
     all_words_first_upto: int = 3  # queries this short rank documents with every word first
+    k1: float = 1.2  # BM25 term-frequency saturation
+    b: float = 0.75  # BM25 length normalization
+    title_b: float = 0.3
 
 
 # ---- parsing ---------------------------------------------------------------
@@ -387,7 +390,7 @@ class QueryBuilder:
         return wq.And([self.unit_match(u, fields) for u in units])
 
     def field_match(self, node: FieldFilter) -> Optional[wq.Query]:
-        from .gazetteer import canonical_province
+        from .gazetteer import province_key
 
         name, value = node.field, node.value.strip()
         if name == "date":
@@ -399,8 +402,7 @@ class QueryBuilder:
                 return date_range_query(lo, hi)
             return date_range_query(value, value)
         if name == "province":
-            canonical = canonical_province(value) or value
-            return wq.Term("province_key", fold(canonical.lower()))
+            return wq.Term("province_key", province_key(value))
         if name == "id":
             return wq.Term("id", value)
         if name == "title":
@@ -471,29 +473,34 @@ class QueryBuilder:
                 clauses.append(wq.Term(fieldname, term, boost=boost))
                 clauses.append(wq.Term(_TITLE_FIELD[fieldname], term, boost=boost * w.title))
 
-        # Syllables in most documents cost time and tell little, when enough others remain.
+        # Syllables and words found in most documents cost time and tell little:
+        # they are left out of the score when enough others remain.
         kept = [u for u in units if not self._frequent("body_folded", u.folded)]
         if len(kept) < 3:
             kept = units
         for u in kept:
             if u.accented:
                 add("body", u.exact, w.syllables)
-                add("words", u.exact, w.words)
                 add("body_folded", u.folded, w.folded_syllables)
-                add("words_folded", u.folded, w.folded_words)
             else:
                 add("body_folded", u.folded, w.unaccented_syllables)
-                add("words_folded", u.folded, w.unaccented_words)
                 if not accented:
                     add("body", u.exact, w.unaccented_syllables * 0.2)
-        # Candidate words: pyvi's words of the query and every run of 2..max_ngram
-        # syllables, so a word matches whatever way pyvi split the query.
+        # Words: pyvi's words of the query, and every run of 2..max_ngram syllables,
+        # so a word matches whatever way pyvi split the query (case, context).
         syl = [u for u in units if not u.parts]
-        candidates = {word for word in pyvi_words if "_" in word}
+        candidates = list(pyvi_words)
+        seen = set(candidates)
         for n in range(2, w.max_ngram + 1):
             for i in range(len(syl) - n + 1):
-                candidates.add("_".join(u.exact for u in syl[i:i + n]))
-        for word in sorted(candidates):
+                ngram = "_".join(u.exact for u in syl[i:i + n])
+                if ngram not in seen:
+                    seen.add(ngram)
+                    candidates.append(ngram)
+        informative = [c for c in candidates if not self._frequent("words_folded", fold(c))]
+        if len(informative) >= 3:
+            candidates = informative
+        for word in candidates:
             folded = fold(word)
             if has_diacritics(word):
                 add("words", word, w.words)

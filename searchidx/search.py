@@ -1,6 +1,7 @@
 """The read side: ranked hits with highlighted snippets, filters, facets, suggestions."""
 from __future__ import annotations
 
+import math
 import re
 import time
 from functools import lru_cache
@@ -79,9 +80,25 @@ class SearchResults:
         }
 
 
-# Field B (length normalization) per field: titles are short and all alike.
-_SCORING = BM25F(B=0.75, K1=1.2, title_B=0.3, title_words_B=0.3, title_folded_B=0.3,
-                 title_words_folded_B=0.3)
+class VietnameseBM25F(BM25F):
+    """whoosh's BM25F with the probabilistic IDF of BM25.
+
+    whoosh's own IDF, log(N / (n + 1)) + 1, never falls below 1, so words found in
+    every document ("của", "là", "có") weigh almost as much as rare ones: long
+    questions then rank by their function words.
+    """
+
+    def idf(self, searcher, fieldname, text):
+        n = searcher.doc_frequency(fieldname, text)
+        total = searcher.doc_count_all()
+        return math.log(1.0 + (total - n + 0.5) / (n + 0.5))
+
+
+def _scoring(weights: RankingWeights) -> VietnameseBM25F:
+    # Titles are short and all alike: little length normalization there.
+    title_b = {f"{name}_B": weights.title_b for name in
+               ("title", "title_words", "title_folded", "title_words_folded")}
+    return VietnameseBM25F(B=weights.b, K1=weights.k1, **title_b)
 
 
 class Searcher:
@@ -90,7 +107,7 @@ class Searcher:
     def __init__(self, index: Index, weights: Optional[RankingWeights] = None):
         self.index = index
         self.weights = weights or RankingWeights()
-        self._searcher = index.whoosh_index.searcher(weighting=_SCORING)
+        self._searcher = index.whoosh_index.searcher(weighting=_scoring(self.weights))
 
     def __enter__(self) -> "Searcher":
         return self
@@ -159,10 +176,9 @@ class Searcher:
         return results
 
     def _province_filter(self, province: str) -> wq.Query:
-        from .gazetteer import canonical_province
+        from .gazetteer import province_key
 
-        canonical = canonical_province(province)
-        return wq.Term("province_key", fold((canonical or province).lower()))
+        return wq.Term("province_key", province_key(province))
 
     def _run(self, plan: QueryPlan, limit: int, page: int, sort: str):
         s = self._searcher
