@@ -30,16 +30,18 @@ class RankingWeights:
     """Boosts of each field's contribution to a free-text query's score."""
 
     words: float = 1.0  # exact pyvi words and syllable n-grams
-    syllables: float = 0.5  # exact syllables
-    folded_words: float = 0.7  # folded words when the query has diacritics
-    folded_syllables: float = 0.35
+    syllables: float = 0.0  # exact syllables
+    folded_words: float = 0.3  # folded words when the query has diacritics
+    folded_syllables: float = 0.1
     unaccented_words: float = 1.0  # folded words when the query has none
     unaccented_syllables: float = 0.5
-    title: float = 1.5  # multiplier for the title fields
+    title: float = 0.0  # multiplier for the title fields
     phrase: float = 1.0  # whole query as a phrase (short queries)
     max_ngram: int = 3  # adjacent syllables joined as candidate words
     frequent_ratio: float = 0.5  # syllables in more than this share of documents do not score
     all_words_first_upto: int = 3  # queries this short rank documents with every word first
+    pairs: float = 0.6  # adjacent query syllables found near each other (slop pair_slop)
+    pair_slop: int = 1
     k1: float = 1.2  # BM25 term-frequency saturation
     b: float = 0.75  # BM25 length normalization
     title_b: float = 0.3
@@ -291,12 +293,9 @@ def date_range_query(lo: Optional[str], hi: Optional[str]) -> wq.Query:
 
 # ---- building whoosh queries -------------------------------------------------
 
-_TITLE_FIELD = {
-    "body": "title",
-    "words": "title_words",
-    "body_folded": "title_folded",
-    "words_folded": "title_words_folded",
-}
+# Title fields beside body fields; the title is also inside the body fields, so
+# this is an extra boost only (0 by default: tuning found it hurts, see bench/RESULTS.md).
+_TITLE_FIELD = {"body": "title", "body_folded": "title_folded"}
 
 @dataclass
 class Unit:
@@ -471,7 +470,8 @@ class QueryBuilder:
         def add(fieldname: str, term: str, boost: float) -> None:
             if boost > 0:
                 clauses.append(wq.Term(fieldname, term, boost=boost))
-                clauses.append(wq.Term(_TITLE_FIELD[fieldname], term, boost=boost * w.title))
+                if w.title > 0 and fieldname in _TITLE_FIELD:
+                    clauses.append(wq.Term(_TITLE_FIELD[fieldname], term, boost=boost * w.title))
 
         # Syllables and words found in most documents cost time and tell little:
         # they are left out of the score when enough others remain.
@@ -507,6 +507,12 @@ class QueryBuilder:
                 add("words_folded", folded, w.folded_words)
             else:
                 add("words_folded", folded, w.unaccented_words)
+        if w.pairs > 0:
+            informative_syl = {id(u) for u in kept}
+            for a, b in zip(syl, syl[1:]):
+                if id(a) in informative_syl and id(b) in informative_syl:
+                    clauses.append(wq.Phrase("body_folded", [a.folded, b.folded],
+                                             slop=w.pair_slop, boost=w.pairs))
         if 1 < len(syl) <= 8 and w.phrase > 0:
             clauses.append(wq.Phrase("body_folded", [u.folded for u in syl], boost=w.phrase))
         if not clauses:

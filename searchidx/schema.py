@@ -16,18 +16,12 @@ import zlib
 from typing import Iterable, Optional
 
 from whoosh import formats
+from whoosh.system import pack_uint
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from .analysis import folded_analyzer, folded_word_analyzer, syllable_analyzer, word_analyzer
 
 SCHEMA_VERSION = 1
-
-# Query-side names of the text fields, grouped by what they hold.
-EXACT_SYLLABLE_FIELDS = ("title", "body")
-EXACT_WORD_FIELDS = ("title_words", "words")
-FOLDED_SYLLABLE_FIELDS = ("title_folded", "body_folded")
-FOLDED_WORD_FIELDS = ("title_words_folded", "words_folded")
-
 
 def _varint(out: bytearray, n: int) -> None:
     while n >= 0x80:
@@ -36,8 +30,34 @@ def _varint(out: bytearray, n: int) -> None:
     out.append(n)
 
 
+def _term_positions(value, analyzer):
+    """Each term's positions, by the analyzer's fast path when it has one."""
+    fast = getattr(analyzer, "term_positions", None)
+    if fast is not None:
+        return fast(value)
+    out: dict = {}
+    for t in analyzer(value, positions=True):
+        out.setdefault(t.text, []).append(t.pos)
+    return out
+
+
+class FastFrequency(formats.Frequency):
+    """whoosh's Frequency, fed by the analyzer's fast path (no Token per token)."""
+
+    def word_values(self, value, analyzer, **kwargs):
+        fb = self.field_boost
+        for term, poses in _term_positions(value, analyzer).items():
+            freq = len(poses)
+            yield term, freq, freq * fb, pack_uint(freq)
+
+
 class CompactPositions(formats.Positions):
     """Positions as varint deltas: whoosh's own format marshals 5 bytes per position."""
+
+    def word_values(self, value, analyzer, **kwargs):
+        fb = self.field_boost
+        for term, poses in _term_positions(value, analyzer).items():
+            yield term, len(poses), len(poses) * fb, self.encode(poses)
 
     def encode(self, poslist):
         out = bytearray()
@@ -78,6 +98,12 @@ def _phrase_text(analyzer) -> TEXT:
     return field
 
 
+def _ranked_text(analyzer, **kwargs) -> TEXT:
+    field = TEXT(analyzer=analyzer, phrase=False, **kwargs)
+    field.format = FastFrequency(field_boost=1.0)
+    return field
+
+
 def build_schema(stoplist: Optional[Iterable[str]] = None) -> Schema:
     """The schema of a new index. ``stoplist`` drops those words from the text fields."""
     syllables = syllable_analyzer(stoplist)
@@ -90,14 +116,12 @@ def build_schema(stoplist: Optional[Iterable[str]] = None) -> Schema:
         path=STORED,
         format=STORED,
         content_hash=STORED,
-        title=TEXT(analyzer=syllables, stored=True, phrase=False),
-        title_words=TEXT(analyzer=words, phrase=False),
+        title=_ranked_text(syllables, stored=True),
         title_folded=_phrase_text(folded),
-        title_words_folded=TEXT(analyzer=folded_words, phrase=False),
-        body=TEXT(analyzer=syllables, phrase=False),
-        words=TEXT(analyzer=words, phrase=False),
+        body=_ranked_text(syllables),
+        words=_ranked_text(words),
         body_folded=_phrase_text(folded),
-        words_folded=TEXT(analyzer=folded_words, phrase=False),
+        words_folded=_ranked_text(folded_words),
         text_z=STORED,
         date=ID(stored=True, sortable=True),
         day=NUMERIC(int, bits=32, sortable=True),

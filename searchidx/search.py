@@ -97,7 +97,7 @@ class VietnameseBM25F(BM25F):
 def _scoring(weights: RankingWeights) -> VietnameseBM25F:
     # Titles are short and all alike: little length normalization there.
     title_b = {f"{name}_B": weights.title_b for name in
-               ("title", "title_words", "title_folded", "title_words_folded")}
+               ("title", "title_folded")}
     return VietnameseBM25F(B=weights.b, K1=weights.k1, **title_b)
 
 

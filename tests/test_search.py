@@ -64,7 +64,12 @@ def test_phrase_with_accent_insensitive_province(searcher):
 )
 def test_accent_case_and_normalization_variants_agree_on_top_hits(searcher, variant):
     reference = ids(searcher.search("nhân quyền", limit=3))
-    assert set(ids(searcher.search(variant, limit=3))) == set(reference)
+    found = ids(searcher.search(variant, limit=3))
+    if fold(variant) == variant:
+        # Unaccented words also match other tones ("nhận"): the same best meeting first.
+        assert found[0] == reference[0]
+    else:
+        assert found == reference
 
 
 def test_tone_placement_never_matters(searcher):

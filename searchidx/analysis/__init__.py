@@ -4,6 +4,7 @@ from .segmenter import get_segmenter, syllabify
 from .tokenizer import (
     FoldFilter,
     TextAnalysis,
+    VietnameseAnalyzer,
     VietnameseNormalizeFilter,
     VietnameseTokenizer,
     analyze_text,
@@ -16,7 +17,7 @@ from .tokenizer import (
 
 __all__ = [
     "canonical_tones", "fold", "has_diacritics", "normalize_text", "normalize_token",
-    "get_segmenter", "syllabify", "FoldFilter", "TextAnalysis", "VietnameseNormalizeFilter",
+    "get_segmenter", "syllabify", "FoldFilter", "TextAnalysis", "VietnameseAnalyzer", "VietnameseNormalizeFilter",
     "VietnameseTokenizer", "analyze_text", "explain", "folded_analyzer", "folded_word_analyzer",
     "syllable_analyzer", "word_analyzer",
 ]

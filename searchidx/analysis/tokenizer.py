@@ -16,7 +16,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Iterable, Iterator, List, Optional, Tuple
 
-from whoosh.analysis import Filter, StopFilter, Token, Tokenizer
+from whoosh.analysis import CompositeAnalyzer, Filter, StopFilter, Token, Tokenizer
 
 from .normalize import fold, normalize_token
 from .segmenter import get_segmenter, syllabify
@@ -31,6 +31,7 @@ __all__ = [
     "word_analyzer",
     "folded_analyzer",
     "folded_word_analyzer",
+    "VietnameseAnalyzer",
     "explain",
 ]
 
@@ -243,32 +244,96 @@ class FoldFilter(Filter):
             yield t
 
 
-def _with_stops(analyzer, stoplist: Optional[Iterable[str]]):
+class VietnameseAnalyzer(CompositeAnalyzer):
+    """``VietnameseTokenizer | filters``, plus a fast path for indexing.
+
+    Indexing needs only each term's positions, not Token objects: ``term_positions``
+    computes them from the cached analysis of the text, normalizing each distinct
+    surface form once, so the four body fields of a document share the work.
+    """
+
+    def term_positions(self, value: str) -> dict:
+        tokenizer = self.items[0]
+        folded = stops = None
+        for item in self.items[1:]:
+            if isinstance(item, FoldFilter):
+                folded = True
+            elif isinstance(item, StopFilter):
+                stops = item.stops
+            elif not isinstance(item, VietnameseNormalizeFilter):
+                return _positions_by_tokens(self, value)  # an unknown filter: the slow way
+        if not unicodedata.is_normalized("NFC", value):
+            value = unicodedata.normalize("NFC", value)
+        texts, positions = _normalized_stream(value, tokenizer.words, bool(folded))
+        out: dict = {}
+        for text, pos in zip(texts, positions):
+            if stops and text in stops:
+                continue
+            found = out.get(text)
+            if found is None:
+                out[text] = [pos]
+            else:
+                found.append(pos)
+        return out
+
+
+def _positions_by_tokens(analyzer, value: str) -> dict:
+    out: dict = {}
+    for t in analyzer(value, positions=True):
+        if not t.stopped:
+            out.setdefault(t.text, []).append(t.pos)
+    return out
+
+
+_STREAMS: "OrderedDict[Tuple[str, bool, bool], Tuple[list, list]]" = OrderedDict()
+
+
+def _normalized_stream(text: str, words: bool, folded: bool) -> Tuple[list, list]:
+    """Normalized (and maybe folded) token texts of one stream, with positions; cached."""
+    key = (text, words, folded)
+    hit = _STREAMS.get(key)
+    if hit is not None:
+        return hit
+    if folded:
+        texts, positions = _normalized_stream(text, words, False)
+        result = ([fold(t) for t in texts], positions)
+    else:
+        analysis = analyze_text(text, segment=words)
+        stream = analysis.words if words else list(_merge(analysis.syllables, analysis.compounds))
+        result = ([normalize_token(item[0]) for item in stream], [item[3] for item in stream])
+    _STREAMS[key] = result
+    if len(_STREAMS) > 8:
+        _STREAMS.popitem(last=False)
+    return result
+
+
+def _analyzer(words: bool, folded: bool, stoplist: Optional[Iterable[str]]) -> VietnameseAnalyzer:
+    parts = [VietnameseTokenizer(words=words), VietnameseNormalizeFilter()]
+    if folded:
+        parts.append(FoldFilter())
     if stoplist:
-        return analyzer | StopFilter(stoplist=frozenset(stoplist), minsize=1)
-    return analyzer
+        parts.append(StopFilter(stoplist=frozenset(stoplist), minsize=1))
+    return VietnameseAnalyzer(*parts)
 
 
-def syllable_analyzer(stoplist: Optional[Iterable[str]] = None):
+def syllable_analyzer(stoplist: Optional[Iterable[str]] = None) -> VietnameseAnalyzer:
     """Exact syllables and compounds, lowercased, tones canonical; positions for phrases."""
-    return _with_stops(VietnameseTokenizer() | VietnameseNormalizeFilter(), stoplist)
+    return _analyzer(False, False, stoplist)
 
 
-def word_analyzer(stoplist: Optional[Iterable[str]] = None):
+def word_analyzer(stoplist: Optional[Iterable[str]] = None) -> VietnameseAnalyzer:
     """pyvi words (nhân_quyền), lowercased, tones canonical."""
-    return _with_stops(VietnameseTokenizer(words=True) | VietnameseNormalizeFilter(), stoplist)
+    return _analyzer(True, False, stoplist)
 
 
-def folded_analyzer(stoplist: Optional[Iterable[str]] = None):
+def folded_analyzer(stoplist: Optional[Iterable[str]] = None) -> VietnameseAnalyzer:
     """Syllables and compounds with accents folded: what unaccented queries match."""
-    return _with_stops(VietnameseTokenizer() | VietnameseNormalizeFilter() | FoldFilter(), stoplist)
+    return _analyzer(False, True, stoplist)
 
 
-def folded_word_analyzer(stoplist: Optional[Iterable[str]] = None):
+def folded_word_analyzer(stoplist: Optional[Iterable[str]] = None) -> VietnameseAnalyzer:
     """pyvi words with accents folded (nhan_quyen)."""
-    return _with_stops(
-        VietnameseTokenizer(words=True) | VietnameseNormalizeFilter() | FoldFilter(), stoplist
-    )
+    return _analyzer(True, True, stoplist)
 
 
 def explain(text: str, stoplist: Optional[Iterable[str]] = None) -> List[dict]:
