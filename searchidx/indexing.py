@@ -42,6 +42,7 @@ DEFAULT_INDEX_DIR = ".searchidx"
 INDEX_NAME = "searchidx"
 _MANIFEST = "manifest.sqlite"
 _META = "searchidx.json"
+_LOCK = "searchidx.lock"
 
 
 def resolve_index_path(path: Optional[str] = None) -> str:
@@ -74,7 +75,7 @@ class Index:
     def manifest(self) -> "Manifest":
         return Manifest(os.path.join(self.path, _MANIFEST))
 
-    def writer(self, wait: float = 0.0, chunk_docs: int = 500, procs: int = 1) -> "IndexWriter":
+    def writer(self, wait: float = 0.0, chunk_docs: int = 2000, procs: int = 1) -> "IndexWriter":
         """A writer holding the index lock; waits up to ``wait`` seconds for it."""
         return IndexWriter(self, wait=wait, chunk_docs=chunk_docs, procs=procs)
 
@@ -270,37 +271,94 @@ def document_fields(doc: Document, indexed_at: float) -> dict:
     return fields
 
 
-class IndexWriter:
-    """Adds, replaces and removes documents; commits every ``chunk_docs`` documents.
+class _WriterLock:
+    """An exclusive lock on the index folder for one writing process.
 
-    Use as a context manager: leaving it normally commits what is pending,
-    leaving it by an exception (Ctrl-C included) discards the chunk in flight.
+    flock locks die with their process, so a lock left by a killed run is never
+    stale: the next writer gets it at once.
     """
 
-    def __init__(self, index: Index, wait: float = 0.0, chunk_docs: int = 500, procs: int = 1):
+    def __init__(self, index_path: str):
+        self.path = os.path.join(index_path, _LOCK)
+        self._fh = None
+
+    def acquire(self, wait: float) -> None:
+        import fcntl
+
+        self._fh = open(self.path, "a+")
+        deadline = time.monotonic() + max(0.0, wait)
+        while True:
+            try:
+                fcntl.flock(self._fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                self._fh.seek(0)
+                self._fh.truncate()
+                self._fh.write(f"{os.getpid()}\n")
+                self._fh.flush()
+                return
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    holder = self._holder()
+                    self._fh.close()
+                    self._fh = None
+                    raise IndexLockedError(
+                        f"another searchidx process is writing to the index "
+                        f"({holder}lock {self.path}); try again later or pass --wait SECONDS"
+                    ) from None
+                time.sleep(0.1)
+
+    def _holder(self) -> str:
+        try:
+            with open(self.path) as fh:
+                pid = fh.read().strip()
+            return f"pid {pid}, " if pid else ""
+        except OSError:
+            return ""
+
+    def release(self) -> None:
+        if self._fh is not None:
+            import fcntl
+
+            fcntl.flock(self._fh, fcntl.LOCK_UN)
+            self._fh.close()
+            self._fh = None
+
+
+class IndexWriter:
+    """Adds, replaces and removes documents, committing in chunks.
+
+    A chunk is committed every ``chunk_docs`` documents or ``chunk_bytes`` of text,
+    so an interruption loses at most the chunk in flight. Use as a context manager:
+    leaving it normally commits what is pending; leaving it by an exception
+    (Ctrl-C included) discards the chunk in flight. The writer holds the index
+    lock from start to end, so no other writer slips in between chunks.
+    """
+
+    def __init__(self, index: Index, wait: float = 0.0, chunk_docs: int = 2000,
+                 procs: int = 1, chunk_bytes: int = 32 << 20):
         self.index = index
         self.chunk_docs = max(1, chunk_docs)
+        self.chunk_bytes = max(1, chunk_bytes)
         self.procs = max(1, procs)
-        self._wait = wait
         self._writer = None
         self._pending_rows: List[tuple] = []
         self._pending_removed: List[str] = []
         self._pending = 0
+        self._pending_bytes = 0
         self.commits = 0
-        self._open_writer()
+        self._lock = _WriterLock(index.path)
+        self._lock.acquire(wait)
 
-    def _open_writer(self) -> None:
-        kwargs = {"timeout": self._wait, "delay": 0.1}
-        if self.procs > 1:
-            kwargs.update(procs=self.procs, multisegment=True)
-        try:
-            self._writer = self.index.whoosh_index.writer(**kwargs)
-        except LockError as exc:
-            raise IndexLockedError(
-                f"another searchidx process is writing to {self.index.path} "
-                f"(lock file {os.path.join(self.index.path, INDEX_NAME + '_WRITELOCK')}); "
-                f"try again later or pass --wait SECONDS"
-            ) from exc
+    def _whoosh_writer(self):
+        if self._writer is None:
+            kwargs = {"timeout": 5.0, "delay": 0.05, "limitmb": 256}
+            if self.procs > 1:
+                # Each process analyzes and writes its own segment: both cores work.
+                kwargs.update(procs=self.procs, multisegment=True, batchsize=50)
+            try:
+                self._writer = self.index.whoosh_index.writer(**kwargs)
+            except LockError as exc:
+                raise IndexLockedError(f"the whoosh write lock of {self.index.path} is held") from exc
+        return self._writer
 
     def __enter__(self) -> "IndexWriter":
         return self
@@ -311,58 +369,69 @@ class IndexWriter:
         else:
             self.cancel()
 
-    def add(self, doc: Document, file_hash: Optional[str] = None) -> None:
+    def add(self, doc: "Document", file_hash: Optional[str] = None) -> None:
         """Add ``doc``, replacing any document with the same id."""
         now = time.time()
-        self._writer.update_document(**document_fields(doc, now))
+        self._whoosh_writer().update_document(**document_fields(doc, now))
         self._pending_rows.append(
             (doc.id, doc.source, file_hash or doc.content_hash, doc.content_hash, doc.date, doc.province, now)
         )
+        self._pending_bytes += len(doc.text)
         self._count_one()
 
-    def keep(self, doc: Document, file_hash: str) -> None:
+    def keep(self, doc: "Document", file_hash: str) -> None:
         """Record that an unchanged document now comes from a file with ``file_hash``."""
         self._pending_rows.append(
             (doc.id, doc.source, file_hash, doc.content_hash, doc.date, doc.province, time.time())
         )
 
     def remove(self, doc_id: str) -> None:
-        self._writer.delete_by_term("id", doc_id)
+        self._whoosh_writer().delete_by_term("id", doc_id)
         self._pending_removed.append(doc_id)
         self._count_one()
 
     def _count_one(self) -> None:
         self._pending += 1
-        if self._pending >= self.chunk_docs:
-            self.commit()
-            self._open_writer()
+        if self._pending >= self.chunk_docs or self._pending_bytes >= self.chunk_bytes:
+            self.commit(merge=False)
 
-    def commit(self) -> None:
-        """Make everything added so far durable and visible to searches."""
-        if self._writer is None:
-            return
-        self._writer.commit()
-        self._writer = None
-        with self.index.manifest() as manifest:
-            manifest.record(self._pending_rows, self._pending_removed)
-        self._pending_rows, self._pending_removed, self._pending = [], [], 0
-        self.commits += 1
+    def commit(self, merge: bool = True) -> None:
+        """Make everything added so far durable and visible to searches.
+
+        Chunks inside a run skip whoosh's segment merging (it rewrites postings,
+        which costs as much as writing them); the run's last commit merges.
+        """
+        if self._writer is not None:
+            self._writer.commit(merge=merge)
+            self._writer = None
+        if self._pending_rows or self._pending_removed:
+            with self.index.manifest() as manifest:
+                manifest.record(self._pending_rows, self._pending_removed)
+            self.commits += 1
+        self._pending_rows, self._pending_removed = [], []
+        self._pending = self._pending_bytes = 0
 
     def close(self) -> None:
-        if self._writer is not None:
-            if self._pending:
+        """Commit what is pending and release the lock."""
+        try:
+            if self._pending or self._pending_rows:
                 self.commit()
-            else:
+            elif self._writer is not None:
                 self._writer.cancel()
                 self._writer = None
+        finally:
+            self._lock.release()
 
     def cancel(self) -> None:
         """Drop the uncommitted chunk and release the lock."""
-        if self._writer is not None:
-            with contextlib.suppress(Exception):
-                self._writer.cancel()
-            self._writer = None
-        self._pending_rows, self._pending_removed, self._pending = [], [], 0
+        try:
+            if self._writer is not None:
+                with contextlib.suppress(Exception):
+                    self._writer.cancel()
+                self._writer = None
+            self._pending_rows, self._pending_removed, self._pending = [], [], 0
+        finally:
+            self._lock.release()
 
 
 Progress = Callable[[int, int], None]
@@ -374,21 +443,20 @@ def index_paths(
     prune: bool = False,
     progress: Optional[Progress] = None,
     wait: float = 0.0,
-    chunk_docs: int = 500,
-    procs: int = 1,
+    chunk_docs: int = 2000,
+    procs: Optional[int] = None,
 ) -> IndexReport:
     """Bring the index up to date with the files under ``paths``.
 
     Unchanged files (same content hash) are not re-read; a changed file's documents
     are replaced; with ``prune``, documents whose files are gone are removed.
-    ``progress(done, total)`` is called as source files are processed.
+    ``progress(done, total)`` is called as source files are processed. ``procs``
+    processes analyze and write (default: every core for batches over 16 MB).
     """
     from . import documents as docs_mod
 
     started = time.time()
     report = IndexReport()
-    with index.manifest() as manifest:
-        known = manifest.by_source()
     sources: List[SourceFile] = []
     for item in docs_mod.discover(paths):
         if isinstance(item, DocumentError):
@@ -398,8 +466,12 @@ def index_paths(
             sources.append(item)
         else:
             report.skipped_files += 1
+    if procs is None:
+        procs = _default_procs(sources)
     seen_sources = set()
     with index.writer(wait=wait, chunk_docs=chunk_docs, procs=procs) as writer:
+        with index.manifest() as manifest:  # read under the lock: no writer changes it now
+            known = manifest.by_source()
         for done, src in enumerate(sources, 1):
             seen_sources.add(src.path)
             _index_source(writer, src, known.get(src.path, {}), report)
@@ -414,10 +486,17 @@ def index_paths(
                     for doc_id in ids:
                         writer.remove(doc_id)
                         report.removed += 1
-        writer.close()
-        report.commits = writer.commits
+    report.commits = writer.commits
     report.seconds = time.time() - started
     return report
+
+
+def _default_procs(sources: Sequence["SourceFile"]) -> int:
+    total = 0
+    for src in sources:
+        with contextlib.suppress(OSError):
+            total += os.path.getsize(src.path)
+    return min(2, os.cpu_count() or 1) if total > (16 << 20) else 1
 
 
 def _under_any(path: str, roots: Sequence[str]) -> bool:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
@@ -37,6 +38,7 @@ __all__ = [
     "score",
     "fix",
     "is_syllable",
+    "restore_capitals",
 ]
 
 ENCODINGS = ("tcvn3", "vni")
@@ -146,11 +148,18 @@ def _tcvn3_table() -> Dict[int, str]:
 
 
 TCVN3_TABLE: Dict[int, str] = _tcvn3_table()  # byte -> letter, all 134
-# 0x80-0x9F also hold Windows' quotes, dashes and bullets, which VN3 files do use: a
-# byte there is a capital only where a valid syllable says so (see _decode_tcvn3).
-_WEAK_BYTES = frozenset(range(0x80, 0xA0)) - {0x81, 0x8D, 0x8F, 0x90, 0x9D}
-# Standing alone, these are words (À, Á, Ở, Ờ) rather than the symbol (€ ƒ ™ ˜).
-_STANDALONE_LETTERS = frozenset({0x80, 0x83, 0x99, 0x98})
+# 0x80-0x9F also hold Windows' quotes, dashes and bullets, which VN3 files (the ABC
+# fonts, by far the most common) use as such: a byte there that is punctuation in
+# Windows-1252 is read as a capital only where the word around it says so.
+_WEAK_BYTES = frozenset(
+    byte for byte in range(0x80, 0xA0) if not _VIEW[byte].isalpha() and byte not in
+    (0x81, 0x8D, 0x8F, 0x90, 0x9D)
+)
+# Standing alone, these are words (À, Ở, Ờ) rather than the symbol (€ ™ ˜).
+_STANDALONE_LETTERS = frozenset({0x80, 0x99, 0x98})
+# Quotes, dashes, the bullet and the ellipsis are everywhere in Vietnamese text; the
+# other symbols of 0x80-0x9F (€ ™ ‰ ‚ …) are rare there, so a word settles those.
+_COMMON_PUNCTUATION = frozenset("‘’“”•–—…")
 
 _TCVN3_STRONG: Dict[str, str] = {}
 _TCVN3_WEAK: Dict[str, str] = {}
@@ -290,6 +299,12 @@ def is_syllable(word: str) -> bool:
             continue
         if initial == "gi" and rhyme.startswith("i"):
             continue
+        # Spelling: gh, ngh and k before e, ê, i, y only; c, ng (and g) never there.
+        front = rhyme[:1] in ("e", "ê", "i", "y")
+        if initial in ("gh", "ngh", "k") and not front:
+            continue
+        if (initial in ("c", "ng") and front) or (initial == "g" and rhyme[:1] in ("e", "ê")):
+            continue
         if tone and rhyme.endswith(_STOP_FINALS) and tone not in "\u0301\u0323":
             continue
         if tone:
@@ -321,9 +336,11 @@ def _letters_around(out: List[str], index: int) -> Tuple[str, str]:
     return "".join(out[left:index]), "".join(out[index + 1:right])
 
 
-def _restore_capitals(text: str) -> str:
-    """Capitals typed with a .VnTimeH-style font come out as small letters in an
-    all-capital word ("HộI NGHị"): such a word is made all capitals again."""
+def restore_capitals(text: str) -> str:
+    """Capitals typed with a .VnTimeH-style font (small-letter codes drawn as capitals)
+    come out as small letters inside capital words ("HộI NGHị"): make those words
+    all capitals. Only for text known to be in such a font: Unicode text has such
+    words of its own."""
 
     def fix(match: "re.Match[str]") -> str:
         word = match.group(0)
@@ -335,50 +352,69 @@ def _restore_capitals(text: str) -> str:
     return _LETTER_RUN.sub(fix, text)
 
 
-def _decode_tcvn3(text: str, mask: Optional[Sequence[bool]]) -> str:
-    out = [
-        _TCVN3_STRONG.get(ch, ch) if mask is None or mask[i] else ch
-        for i, ch in enumerate(text)
-    ]
-    weak = [
-        i for i, ch in enumerate(text)
-        if ch in _TCVN3_WEAK and (mask is None or mask[i])
-    ]
+def _previous_word_is_capitals(out: List[str], index: int) -> bool:
+    i = index - 1
+    while i >= 0 and not out[i].isalpha() and index - i <= 3:
+        i -= 1
+    end = i + 1
+    while i >= 0 and out[i].isalpha():
+        i -= 1
+    word = "".join(out[i + 1:end])
+    return len(word) >= 2 and word.isupper()
+
+
+def _weak_is_letter(out: List[str], index: int, char: str, letter: str) -> bool:
+    """Whether a byte of 0x80-0x9F is the capital ``letter`` here, not the symbol."""
+    left, right = _letters_around(out, index)
+    if not left and not right:
+        return _BYTE_OF[char] in _STANDALONE_LETTERS
+    word = left + letter + right
+    if not is_syllable(word):
+        return False
+    if _VIEW[_BYTE_OF[char]] not in _COMMON_PUNCTUATION:
+        return True
+    if not left and right.islower():
+        return True  # "Ủy", "Ở"-words: a capital starting a word
+    if len(word) >= 3:
+        return True  # "HỎI", "NGHỊ"
+    # "S”", "M’": a closing quote after one capital reads as a word too ("SÕ", "MÒ");
+    # a short capital word is taken only inside a run of capital words.
+    return _previous_word_is_capitals(out, index - len(left))
+
+
+_TCVN3_STRONG_TABLE = {ord(char): letter for char, letter in _TCVN3_STRONG.items()}
+_TCVN3_WEAK_CHARS = re.compile("[" + re.escape("".join(sorted(_TCVN3_WEAK))) + "]")
+
+
+def _decode_tcvn3(text: str) -> str:
+    decoded = text.translate(_TCVN3_STRONG_TABLE)
+    weak = [match.start() for match in _TCVN3_WEAK_CHARS.finditer(text)]
+    if not weak:
+        return decoded
+    out = list(decoded)
     for i in weak:
         out[i] = "\x00"  # undecided neighbours count as non-letters
     for i in weak:
         char = text[i]
         letter = _TCVN3_WEAK[char]
-        left, right = _letters_around(out, i)
-        if not left and not right:
-            take = _BYTE_OF[char] in _STANDALONE_LETTERS
-        else:
-            take = is_syllable(left + letter + right)
-        out[i] = letter if take else char
-    for i in weak:
-        if out[i] == "\x00":  # pragma: no cover - every weak position is decided above
-            out[i] = text[i]
-    return _restore_capitals("".join(out))
-
-
-def _decode_vni(text: str, mask: Optional[Sequence[bool]]) -> str:
-    out: List[str] = []
-    previous_open = False  # whether out[-1] is a base letter that may take a mark
-    for i, char in enumerate(text):
-        if mask is not None and not mask[i]:
-            out.append(char)
-            previous_open = False
-            continue
-        if previous_open and char in _VNI_MARKS:
-            combined = _VNI_COMBINE.get((out[-1], char))
-            if combined is not None:
-                out[-1] = combined
-                previous_open = False
-                continue
-        letter = _VNI_SINGLE.get(char, char)
-        out.append(letter)
-        previous_open = letter in _VNI_BASES
+        out[i] = letter if _weak_is_letter(out, i, char, letter) else char
     return "".join(out)
+
+
+_VNI_SINGLE_TABLE = {ord(char): letter for char, letter in _VNI_SINGLE.items()}
+# (base, mark) pairs as text: bases and marks are disjoint sets, so replacing each
+# pair everywhere gives what a left-to-right reading gives.
+_VNI_PAIRS = [(base + mark, letter) for (base, mark), letter in _VNI_COMBINE.items()]
+
+
+def _decode_vni(text: str) -> str:
+    # The single-byte letters (ñ đ, ô ơ, ö ư, ò ị …) are never marks, so they can go
+    # first; then each base letter takes the mark that follows it.
+    text = text.translate(_VNI_SINGLE_TABLE)
+    for pair, letter in _VNI_PAIRS:
+        if pair in text:
+            text = text.replace(pair, letter)
+    return text
 
 
 def decode(text: str, encoding: str, mask: Optional[Sequence[bool]] = None) -> str:
@@ -389,12 +425,22 @@ def decode(text: str, encoding: str, mask: Optional[Sequence[bool]] = None) -> s
     kept as they are.
     """
     if encoding == "tcvn3":
-        decoded = _decode_tcvn3(text, mask)
+        decoder = _decode_tcvn3
     elif encoding == "vni":
-        decoded = _decode_vni(text, mask)
+        decoder = _decode_vni
     else:
         raise ValueError(f"unknown legacy encoding {encoding!r}: use one of {ENCODINGS}")
-    return unicodedata.normalize("NFC", decoded)
+    if mask is None:
+        return unicodedata.normalize("NFC", decoder(text))
+    parts = []
+    start = 0
+    while start < len(text):
+        end = start
+        while end < len(text) and bool(mask[end]) == bool(mask[start]):
+            end += 1
+        parts.append(decoder(text[start:end]) if mask[start] else text[start:end])
+        start = end
+    return unicodedata.normalize("NFC", "".join(parts))
 
 
 # ---------------------------------------------------------------------------
@@ -484,6 +530,15 @@ _WORD = re.compile(r"(?:[^\W\d_]|[" + re.escape(_TCVN3_WORD_CHARS) + r"])+")
 _UNICODE_ONLY = re.compile("[ăĂđĐĩĨũŨơƠưƯ\u1ea0-\u1ef9]")
 
 
+_SPECIAL_RE = {
+    encoding: re.compile("[" + re.escape("".join(sorted(chars))) + "]")
+    for encoding, chars in _SPECIAL.items()
+}
+_ANY_SPECIAL = re.compile(
+    "[" + re.escape("".join(sorted(_SPECIAL["tcvn3"] | _SPECIAL["vni"]))) + "]"
+)
+
+
 def _words(text: str) -> List[str]:
     return _WORD.findall(text)
 
@@ -495,22 +550,25 @@ def _word_change(word: str, encoding: str) -> Tuple[bool, bool, bool]:
     if decoded == word:
         return False, False, False
     before = all(is_syllable(part) for part in _LETTER_RUN.findall(word)) and word.isalpha()
-    after = bool(decoded) and all(is_syllable(part) for part in _LETTER_RUN.findall(decoded)) \
-        and decoded.isalpha()
+    # Capitals typed in a .VnTimeH-style font count as capitals here.
+    after = decoded.isalpha() and (
+        all(is_syllable(part) for part in _LETTER_RUN.findall(decoded))
+        or all(is_syllable(part) for part in _LETTER_RUN.findall(restore_capitals(decoded)))
+    )
     return True, after and not before, before and not after
 
 
-def score(text: str, encoding: str) -> Detection:
+def score(text: str, encoding: str, words: "Optional[Counter[str]]" = None) -> Detection:
     """Count the words of ``text`` that decoding as ``encoding`` changes, gains, loses."""
-    special = _SPECIAL[encoding]
+    special = _SPECIAL_RE[encoding]
     changed = gained = lost = 0
-    for word in _words(text):
-        if word.isascii() or not any(ch in special for ch in word):
+    for word, count in (words if words is not None else Counter(_words(text))).items():
+        if word.isascii() or not special.search(word):
             continue
         was_changed, was_gained, was_lost = _word_change(word, encoding)
-        changed += was_changed
-        gained += was_gained
-        lost += was_lost
+        changed += count * was_changed
+        gained += count * was_gained
+        lost += count * was_lost
     return Detection(encoding, changed, gained, lost)
 
 
@@ -521,7 +579,7 @@ def detect(text: str) -> Optional[str]:
     """
     if text.isascii():
         return None
-    special = sum(1 for ch in text if ch in _SPECIAL["tcvn3"] or ch in _SPECIAL["vni"])
+    special = len(_ANY_SPECIAL.findall(text))
     if special == 0:
         return None
     # Most Unicode Vietnamese is settled here: its own letters outnumber by far the
@@ -529,8 +587,9 @@ def detect(text: str) -> Optional[str]:
     if len(_UNICODE_ONLY.findall(text)) > special // 4:
         return None
     best: Optional[Detection] = None
+    words = Counter(_words(text))
     for encoding in ENCODINGS:
-        result = score(text, encoding)
+        result = score(text, encoding, words)
         if result.fires and (best is None or result.gained > best.gained):
             best = result
     return best.encoding if best else None

@@ -298,7 +298,9 @@ def _normalized_stream(text: str, words: bool, folded: bool) -> Tuple[list, list
         texts, positions = _normalized_stream(text, words, False)
         result = ([fold(t) for t in texts], positions)
     else:
-        analysis = analyze_text(text, segment=words)
+        # Segment even for the syllable fields: the word fields of the same text
+        # come next and reuse this analysis.
+        analysis = analyze_text(text, segment=True)
         stream = analysis.words if words else list(_merge(analysis.syllables, analysis.compounds))
         result = ([normalize_token(item[0]) for item in stream], [item[3] for item in stream])
     _STREAMS[key] = result
