@@ -22,6 +22,7 @@ import sys
 import tempfile
 import time
 import unicodedata
+from functools import lru_cache
 from pathlib import Path
 from typing import Dict, Iterator, List, Tuple
 
@@ -61,18 +62,17 @@ def load_sets(vntc: int = 2000) -> Dict[str, List[Tuple[str, str]]]:
     return sets
 
 
+@lru_cache(maxsize=None)
+def _kept(char: str, encoding: str, as_bytes: bool) -> str:
+    coded = legacy.encode(char, encoding, errors="replace")
+    if char != "?" and (coded == "?" or (as_bytes and b"?" in legacy.view_bytes(coded, errors="replace"))):
+        return "?"
+    return char
+
+
 def expected_back(text: str, encoding: str, as_bytes: bool) -> str:
     """What a copy in ``encoding`` can give back: unplaceable characters become "?"."""
-    out = []
-    for char in text:
-        coded = legacy.encode(char, encoding, errors="replace")
-        if coded == "?" and char != "?":
-            out.append("?")
-        elif as_bytes and b"?" in legacy.view_bytes(coded, errors="replace") and char != "?":
-            out.append("?")
-        else:
-            out.append(char)
-    return "".join(out)
+    return "".join(_kept(char, encoding, as_bytes) for char in text)
 
 
 def _read_bytes(folder: Path, name: str, data: bytes) -> Tuple[str, str]:
@@ -115,7 +115,7 @@ def measure(sets: Dict[str, List[Tuple[str, str]]], with_files: bool = True) -> 
                 if with_files:
                     data = legacy.view_bytes(copy, errors="replace")
                     want, _ = _read_bytes(
-                        folder, "want.txt", expected_back(raw, encoding, True).encode("utf-8")
+                        folder, "want.txt", expected_back(text, encoding, True).encode("utf-8")
                     )
                     got, found = _read_bytes(folder, "copy.txt", data)
                     if found == encoding and got == want:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import itertools
 import json
 import math
 import os
@@ -75,7 +74,7 @@ class RssSampler(threading.Thread):
         super().__init__(daemon=True)
         self.pid = pid
         self.peak = 0
-        self._stop = threading.Event()
+        self._done = threading.Event()
 
     def _tree(self) -> List[int]:
         children: Dict[int, List[int]] = {}
@@ -95,7 +94,7 @@ class RssSampler(threading.Thread):
         return out
 
     def run(self) -> None:
-        while not self._stop.is_set():
+        while not self._done.is_set():
             total = 0
             for pid in self._tree():
                 try:
@@ -106,10 +105,10 @@ class RssSampler(threading.Thread):
                 except OSError:
                     pass
             self.peak = max(self.peak, total)
-            self._stop.wait(0.2)
+            self._done.wait(0.2)
 
     def stop(self) -> int:
-        self._stop.set()
+        self._done.set()
         self.join()
         return self.peak
 
@@ -120,7 +119,7 @@ def dir_size(path: Path) -> int:
 
 def run_index(data: Path, index: Path, extra: List[str]) -> dict:
     """`searchidx index` in a child process, timed, with the tree's peak RSS."""
-    cmd = [sys.executable, "-m", "searchidx", "--index", str(index), "index", "--quiet", str(data), *extra]
+    cmd = [sys.executable, "-m", "searchidx", "--index", str(index), "index", str(data), *extra]
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     sampler = RssSampler(proc.pid)
@@ -130,7 +129,8 @@ def run_index(data: Path, index: Path, extra: List[str]) -> dict:
     peak = sampler.stop()
     if proc.returncode != 0:
         raise SystemExit(f"index failed: {err.strip()}")
-    return {"seconds": seconds, "peak_rss_mb": peak / 2**20, "summary": (out + err).strip().splitlines()[-1]}
+    lines = (out + err).strip().splitlines()
+    return {"seconds": seconds, "peak_rss_mb": peak / 2**20, "summary": lines[-1] if lines else ""}
 
 
 def pyvi_floor(texts: List[str]) -> float:

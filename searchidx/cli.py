@@ -57,6 +57,13 @@ class SearchIdxGroup(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
+        except KeyboardInterrupt:
+            state = ctx.obj if isinstance(ctx.obj, State) else None
+            if state is not None and state.debug:
+                raise
+            click.echo("Interrupted: nothing half-written was kept (an index run keeps the "
+                       "chunks it committed; run it again to finish).", err=True)
+            ctx.exit(130)
         except Exception as exc:  # noqa: BLE001 - no traceback reaches the user
             if isinstance(exc, OSError) and exc.errno == errno.EPIPE:
                 raise  # click quiets a closed pipe (searchidx search x | head)
@@ -167,6 +174,18 @@ def _check_date(option: str, value: Optional[str]) -> Optional[str]:
         raise QueryError(f"{option}: {exc}") from None
 
 
+def _check_text(what: str, value: Optional[str]) -> None:
+    """Arguments that are not UTF-8 reach Python as lone surrogates: refuse them here."""
+    from .errors import QueryError
+
+    if value is None:
+        return
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise QueryError(f"{what} is not valid UTF-8 text (check the terminal's encoding)") from None
+
+
 def _complete_ids(ctx: click.Context, param, incomplete: str):
     """Shell completion for document ids, from the index's manifest."""
     try:
@@ -244,8 +263,15 @@ def main() -> None:
     help="Build a fresh index from PATH in a temporary folder and swap it in when complete.",
 )
 @click.option("--procs", type=click.IntRange(min=1), default=None, help="Processes for analysis.")
+@click.option(
+    "--max-doc-mb",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    metavar="MB",
+    help="Skip (and report) a document with more text than this.  [default: 4]",
+)
 @pass_state
-def index_cmd(state: State, paths, prune, quiet, wait, rebuild, procs) -> None:
+def index_cmd(state: State, paths, prune, quiet, wait, rebuild, procs, max_doc_mb) -> None:
     """Add, update (and with --prune, remove) the documents under PATH.
 
     Folders are read recursively; unchanged files are skipped. A file that cannot
@@ -267,6 +293,13 @@ def index_cmd(state: State, paths, prune, quiet, wait, rebuild, procs) -> None:
     options = {"prune": prune, "wait": wait}
     if procs:
         options["procs"] = procs
+    if max_doc_mb:
+        options["max_doc_bytes"] = int(max_doc_mb * (1 << 20))
+    chunk = os.environ.get("SEARCHIDX_CHUNK_DOCS")  # internal: documents per commit
+    if chunk:
+        if not chunk.isdigit() or int(chunk) < 1:
+            raise SearchIdxError(f"SEARCHIDX_CHUNK_DOCS must be a whole number of documents, not {chunk!r}")
+        options["chunk_docs"] = int(chunk)
     show_progress = not quiet and _isatty(sys.stderr)
     if rebuild:
         report = _rebuild(state, paths, options, show_progress)
@@ -304,9 +337,15 @@ def _index_with_progress(index, paths, options: dict, show_progress: bool):
 
 
 def _rebuild(state: State, paths, options: dict, show_progress: bool):
-    """Index ``paths`` into ``<index>.rebuild-<pid>``, then swap it in for the old index."""
-    from .errors import IndexDamagedError, IndexNotFoundError, SearchIdxError
-    from .indexing import open_index
+    """Index ``paths`` into ``<index>.rebuild-<pid>``, then swap it in for the old index.
+
+    The old folder's writer lock is held from start to swap, so no writer adds to
+    an index about to be retired, and folders left by killed rebuilds are cleared.
+    """
+    import glob
+
+    from .errors import SearchIdxError
+    from .indexing import _WriterLock, open_index
 
     target = state.index_path.rstrip(os.sep)
     fresh = f"{target}.rebuild-{os.getpid()}"
@@ -314,12 +353,13 @@ def _rebuild(state: State, paths, options: dict, show_progress: bool):
         raise SearchIdxError(
             f"{target} is not a searchidx index; refusing to replace it (choose another --index)"
         )
-    # Hold the old index's write lock while rebuilding, when it still opens.
-    old_writer = None
-    try:
-        old_writer = open_index(target).writer(wait=options.get("wait", 0.0))
-    except (IndexNotFoundError, IndexDamagedError):
-        pass
+    old_lock = None
+    if os.path.isdir(target):  # even a damaged index: its folder can be locked
+        old_lock = _WriterLock(target)
+        old_lock.acquire(options.get("wait", 0.0))
+        for stale in glob.glob(glob.escape(target) + ".rebuild-*"):
+            if stale[len(target) + 9:].isdigit():  # its rebuild held this lock and died
+                shutil.rmtree(stale, ignore_errors=True)
     try:
         if os.path.exists(fresh):
             shutil.rmtree(fresh)
@@ -329,19 +369,36 @@ def _rebuild(state: State, paths, options: dict, show_progress: bool):
         old_state = os.path.join(target, "state")
         if os.path.isdir(old_state):  # keep the --new state of saved query scripts
             shutil.copytree(old_state, os.path.join(fresh, "state"))
+        if os.path.exists(target) and _exchange(fresh, target):
+            shutil.rmtree(fresh, ignore_errors=True)  # now the old index
+        else:
+            retired = f"{target}.old-{os.getpid()}"
+            if os.path.exists(target):
+                os.replace(target, retired)
+            os.replace(fresh, target)
+            shutil.rmtree(retired, ignore_errors=True)
     except BaseException:
         shutil.rmtree(fresh, ignore_errors=True)
-        if old_writer is not None:
-            old_writer.cancel()
         raise
-    if old_writer is not None:
-        old_writer.cancel()
-    retired = f"{target}.old-{os.getpid()}"
-    if os.path.exists(target):
-        os.replace(target, retired)
-    os.replace(fresh, target)
-    shutil.rmtree(retired, ignore_errors=True)
+    finally:
+        if old_lock is not None:
+            old_lock.release()
     return report
+
+
+def _exchange(a: str, b: str) -> bool:
+    """Swap two folders in one step (Linux renameat2), so searches never find no index.
+
+    False where the system cannot (the caller then renames twice).
+    """
+    try:
+        import ctypes
+
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
 
 
 def _looks_like_index(path: str) -> bool:
@@ -390,6 +447,8 @@ def search(state: State, query, limit, page, date_from, date_to, province, sort,
     """
     from .search import Searcher
 
+    _check_text("the query", query)
+    _check_text("--province", province)
     date_from = _check_date("--from", date_from)
     date_to = _check_date("--to", date_to)
     index = state.open()
@@ -466,12 +525,14 @@ def show(state: State, doc_id, query, as_json, color) -> None:
     from .errors import SearchIdxError
     from .search import Searcher
 
+    _check_text("the id", doc_id)
+    _check_text("--query", query)
     index = state.open()
     with Searcher(index) as searcher:
         doc = searcher.document(doc_id)
         if doc is None:
             raise SearchIdxError(f"no document with id {doc_id!r} in {index.path}")
-        marks = _document_marks(index, doc["text"], query) if query else []
+        marks = searcher.marks(doc["text"], query) if query else []
     if as_json:
         if query:
             doc["query"] = query
@@ -508,16 +569,6 @@ def show(state: State, doc_id, query, as_json, color) -> None:
         lines = _wrap_marked(paragraph, local, width, "", mode)
         for line in lines or [""]:
             _echo(line, mode)
-
-
-def _document_marks(index, text: str, query: str) -> List[Tuple[int, int]]:
-    """Offsets of the query's words in ``text`` (the same marks snippets carry)."""
-    from .query import build_query
-    from .search import match_spans
-
-    with index.whoosh_index.reader() as reader:
-        plan = build_query(reader, query)
-    return match_spans(text, plan)
 
 
 # ---- remove ------------------------------------------------------------------

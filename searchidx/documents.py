@@ -4,6 +4,10 @@ A batch goes on when one file is bad: read_source() raises DocumentError for a f
 that cannot be read at all (undecodable, binary, empty), and returns the errors of
 single JSONL lines or JSON list items beside the documents that were fine. Nothing is
 half-read: a file with one invalid byte is reported, never indexed up to that byte.
+
+Word, PDF, HTML and OpenDocument files are read by searchidx.formats and become
+Documents here like text files do; text in the pre-Unicode Vietnamese encodings
+(TCVN3, VNI) is detected and decoded by searchidx.legacy.
 """
 from __future__ import annotations
 
@@ -11,13 +15,18 @@ import hashlib
 import json
 import os
 import re
+import unicodedata
 from dataclasses import dataclass, field
-from typing import Dict, Iterator, List, Optional, Sequence, Set, Tuple, Union
+from typing import TYPE_CHECKING, Dict, Iterator, List, Optional, Sequence, Set, Tuple, Union
 
+from . import legacy
 from .analysis.normalize import normalize_text
 from .errors import DocumentError
 from .gazetteer import canonical_province
 from .metadata import extract_metadata, normalize_date
+
+if TYPE_CHECKING:
+    from .formats import Extracted
 
 __all__ = [
     "Document",
@@ -37,6 +46,13 @@ FORMATS: Dict[str, str] = {
     ".markdown": "md",
     ".json": "json",
     ".jsonl": "jsonl",
+    ".docx": "docx",
+    ".pdf": "pdf",
+    ".html": "html",
+    ".htm": "html",
+    ".odt": "odt",
+    # Found so that each is reported with a hint to convert it, not skipped unseen.
+    ".doc": "doc",
 }
 
 TITLE_MAX_CHARS = 120
@@ -92,9 +108,10 @@ def _format_of(name: str) -> Optional[str]:
 def discover(paths: Sequence[str]) -> Iterator[Union[SourceFile, Skipped, DocumentError]]:
     """The files under the given paths, in a deterministic (sorted, depth-first) order.
 
-    Yields a SourceFile for each .txt, .md/.markdown, .json and .jsonl file (any case),
-    a Skipped record for any other file, and a DocumentError for a path that does not
-    exist or a folder that cannot be listed. Hidden files and folders (".name") inside a
+    Yields a SourceFile for each file of a format in FORMATS (.txt, .md/.markdown,
+    .json, .jsonl, .docx, .pdf, .html/.htm, .odt, and .doc, which read_source reports
+    with a hint to convert it), in any case; a Skipped record for any other file, and
+    a DocumentError for a path that does not exist or a folder that cannot be listed. Hidden files and folders (".name") inside a
     folder are left out silently; symbolic links are followed, but each real folder and
     file is visited once, so a link loop ends and a linked file is not read twice.
     """
@@ -110,22 +127,32 @@ def discover(paths: Sequence[str]) -> Iterator[Union[SourceFile, Skipped, Docume
             continue
         if os.path.isdir(absolute):
             yield from _walk(given, absolute, seen_dirs, seen_files)
+        elif not os.path.isfile(absolute):  # reading a pipe or a device would never end
+            yield DocumentError(given, "not a regular file")
         else:
             yield from _file_entry(given, absolute, os.path.basename(absolute), seen_files)
 
 
 def _file_entry(
     display: str, absolute: str, id_base: str, seen_files: Set[str]
-) -> Iterator[Union[SourceFile, Skipped]]:
+) -> Iterator[Union[SourceFile, Skipped, DocumentError]]:
     fmt = _format_of(absolute)
     if fmt is None:
         yield Skipped(display, "not a supported format")
+        return
+    try:
+        absolute.encode("utf-8")
+    except UnicodeEncodeError:  # bytes the file system gave undecoded: no id or path to store
+        shown = display.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        yield DocumentError(shown, "the file name is not valid UTF-8; rename the file")
         return
     real = os.path.realpath(absolute)
     if real in seen_files:
         yield Skipped(display, "already found under another path")
         return
     seen_files.add(real)
+    # Ids are NFC like all text, so `show "báo cáo.txt"` finds a file named in NFD.
+    id_base = unicodedata.normalize("NFC", id_base)
     yield SourceFile(path=absolute, id_base=id_base, format=fmt, display=display)
 
 
@@ -388,6 +415,10 @@ def _json_document(
     """A document from one JSON object; raises ValueError with the reason if it is not one."""
     if not isinstance(obj, dict):
         raise ValueError(f"not a JSON object ({type(obj).__name__})")
+    try:  # an escaped lone surrogate ("\ud800") is no text: it cannot even be stored
+        json.dumps(obj, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("invalid Unicode: a lone surrogate escape (\\ud800-\\udfff)") from None
     fields: Dict[str, object] = {
         normalize_text(str(key)).lower(): value for key, value in obj.items()
     }
@@ -441,7 +472,7 @@ def _read_json(
     for number, item in enumerate(data, start=1):
         # Each item has its own hash, so editing one item re-indexes that item only.
         item_hash = _bytes_hash(
-            json.dumps(item, ensure_ascii=False, sort_keys=True).encode("utf-8")
+            json.dumps(item, ensure_ascii=False, sort_keys=True).encode("utf-8", "surrogatepass")
         )
         try:
             document = _json_document(src, item, f"{src.id_base}#{number}", item_hash)
@@ -592,8 +623,9 @@ def read_source(
     """The documents of one file, and the errors of its bad JSONL lines or JSON items.
 
     Raises DocumentError when the file as a whole cannot be used: unreadable, not UTF-8
-    or UTF-16 text, binary, empty, invalid JSON. `data` may hold the file's bytes when
-    the caller has already read them (to hash them, say).
+    or UTF-16 text (nor TCVN3 or VNI bytes), binary, empty, invalid JSON, a PDF with no
+    text layer, an old .doc file, a format whose library is not installed. `data` may
+    hold the file's bytes when the caller has already read them (to hash them, say).
     """
     display = src.display or src.path
     if data is None:
@@ -602,10 +634,64 @@ def read_source(
                 data = handle.read()
         except OSError as exc:
             raise DocumentError(display, f"cannot read: {exc.strerror}") from None
+    if src.format == "doc":
+        from .formats import DOC_HINT
+
+        raise DocumentError(display, DOC_HINT)
+    if src.format in ("docx", "pdf", "html", "odt"):
+        if not data.strip():
+            raise DocumentError(display, "empty file")
+        from .formats import READERS  # the format libraries load only when needed
+
+        extracted = READERS[src.format](display, data)
+        return [_extracted_document(src, extracted, _bytes_hash(data))], []
+    if src.format in ("txt", "md"):
+        text, encoding = _decode_text(display, data)
+        document = _read_text_file(src, text, _bytes_hash(data))
+        if encoding:
+            document.extra["encoding"] = encoding
+        return [document], []
     decoded = decode_bytes(display, data)
     if src.format == "jsonl":
         return _read_jsonl(src, decoded)  # each value is normalized as it is read
-    content_hash = _bytes_hash(data)
-    if src.format == "json":
-        return _read_json(src, decoded, content_hash)
-    return [_read_text_file(src, normalize_text(decoded), content_hash)], []
+    return _read_json(src, decoded, _bytes_hash(data))
+
+
+def _decode_text(display: str, data: bytes) -> Tuple[str, Optional[str]]:
+    """A text file's text (NFC, LF) and the legacy encoding it was in, if any.
+
+    TCVN3 and VNI come as single-byte files (not UTF-8: read as Windows-1252, then
+    detected) or as UTF-8 holding the mojibake of such a reading.
+    """
+    try:
+        decoded = decode_bytes(display, data)
+    except DocumentError as error:
+        if not error.reason.startswith("not UTF-8 or UTF-16"):
+            raise
+        view = legacy.bytes_view(data)
+        encoding = legacy.detect(view)
+        if encoding is None:
+            raise
+        return normalize_text(legacy.decode(view, encoding)), encoding
+    text = normalize_text(decoded)
+    fixed, encoding = legacy.fix(text)
+    return (normalize_text(fixed), encoding) if encoding else (text, None)
+
+
+def _extracted_document(src: SourceFile, extracted: "Extracted", content_hash: str) -> Document:
+    """A Document from what a format reader found, detected like a text file's."""
+    display = src.display or src.path
+    text = extracted.text
+    if not text.strip():
+        raise DocumentError(display, "no text in the file")
+    fields: Dict[str, object] = dict(extracted.extra)
+    if extracted.date:
+        fields["date"] = extracted.date
+    title = _cap_title(extracted.title) if extracted.title else _first_line_title(text)
+    document = _build_document(
+        doc_id=src.id_base, text=text, title=title, src=src, fields=fields,
+        content_hash=content_hash,
+    )
+    if document.date is None and extracted.file_date:
+        document.date = extracted.file_date  # the file's own date, when the text has none
+    return document

@@ -3,8 +3,11 @@
 An index is a folder holding the whoosh index and ``manifest.sqlite``, which
 records for every document its id, source file and content hashes. The manifest
 lets a re-run skip unchanged files without loading any stored text, and is
-written after each whoosh commit: every operation is keyed by document id and
-idempotent, so a crash between the two only costs a re-run some repeated work.
+written after each whoosh commit, stamped with the whoosh generation it
+describes. A crash between the two leaves the stamp behind the index: the next
+writer (or ``stats``) then rebuilds the manifest's rows from the stored fields,
+marking their files for a re-read, so the manifest never lists a document the
+index lacks, nor misses one it holds.
 """
 from __future__ import annotations
 
@@ -12,10 +15,12 @@ import contextlib
 import hashlib
 import json
 import os
+import signal
 import sqlite3
+import threading
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, Dict, Iterable, List, Optional, Sequence
+from typing import TYPE_CHECKING, Callable, Dict, Iterable, List, Optional, Sequence, Set
 
 import whoosh.index
 from whoosh.index import LockError
@@ -44,6 +49,11 @@ _MANIFEST = "manifest.sqlite"
 _META = "searchidx.json"
 _LOCK = "searchidx.lock"
 
+# Analysis takes about 4.5 s and 250 MB of memory per MB of text, all of one
+# document at once: a document over this size is reported and skipped (an
+# export gone wrong, a log file) rather than left to stall or exhaust a run.
+MAX_DOCUMENT_BYTES = 4 << 20
+
 
 def resolve_index_path(path: Optional[str] = None) -> str:
     """``path``, else $SEARCHIDX_INDEX, else ``.searchidx`` in the current folder."""
@@ -52,6 +62,16 @@ def resolve_index_path(path: Optional[str] = None) -> str:
 
 def _is_index_dir(path: str) -> bool:
     return os.path.exists(os.path.join(path, _META))
+
+
+def _index_file(name: str) -> bool:
+    """Whether a file name is one searchidx or whoosh writes in an index folder."""
+    return name.startswith((_MANIFEST, _META, _LOCK, "_" + INDEX_NAME + "_", INDEX_NAME + "_"))
+
+
+def _holds_index_files(path: str) -> bool:
+    """Whether ``path`` holds what is left of a searchidx index (a manifest, whoosh files)."""
+    return any(_index_file(name) for name in os.listdir(path))
 
 
 class Index:
@@ -87,6 +107,16 @@ class Index:
             if os.path.isfile(os.path.join(self.path, name))
         )
         with self.manifest() as manifest:
+            if manifest.generation() != self._ix.latest_generation():
+                # A writer was killed between its whoosh commit and its manifest
+                # write; mend the manifest unless a writer is at work right now.
+                lock = _WriterLock(self.path)
+                with contextlib.suppress(IndexLockedError, OSError):
+                    lock.acquire(0.0)
+                    try:
+                        self.sync_manifest(manifest)
+                    finally:
+                        lock.release()
             summary = manifest.summary()
         summary.update(
             {
@@ -97,6 +127,31 @@ class Index:
         )
         return summary
 
+    def sync_manifest(self, manifest: "Manifest") -> bool:
+        """Bring the manifest in line with the index after an interrupted commit.
+
+        The caller holds the writer lock. Cheap when the manifest's generation
+        stamp matches the index's; otherwise every stored document is read once:
+        rows the index lacks are dropped and rows it holds are (re)written from
+        its stored fields with an empty file hash, so their files are re-read by
+        the next ``index`` run. Returns whether anything was mended.
+        """
+        generation = self._ix.latest_generation()
+        if manifest.generation() == generation:
+            return False
+        present: Dict[str, tuple] = {}
+        with self._ix.reader() as reader:
+            for stored in reader.all_stored_fields():
+                present[stored["id"]] = (
+                    stored["id"], stored.get("source"), "", stored.get("content_hash"),
+                    stored.get("date"), stored.get("province"), stored.get("indexed_at"),
+                )
+        listed = manifest.doc_hashes()
+        stale = [i for i in listed if i not in present]
+        rows = [row for i, row in present.items() if listed.get(i, (None,))[0] != row[3]]
+        manifest.record(rows, stale, generation=generation)
+        return bool(stale or rows)
+
 
 def create_index(path: str) -> Index:
     """Create an empty index at ``path`` (the folder may exist but must hold no index)."""
@@ -104,14 +159,38 @@ def create_index(path: str) -> Index:
     if _is_index_dir(path):
         raise SearchIdxError(f"an index already exists at {path}")
     if os.listdir(path) and not all(name.startswith(".") for name in os.listdir(path)):
-        raise IndexDamagedError(
-            f"{path} is not empty and is not a searchidx index; choose another --index folder"
-        )
+        if _holds_index_files(path):
+            if not _half_created(path):
+                raise IndexDamagedError(
+                    f"{path} is not a searchidx index (no {_META}); rebuild with: "
+                    f"searchidx --index {path} index --rebuild PATH..."
+                )
+            for name in os.listdir(path):  # what an interrupted create_index left
+                if _index_file(name):
+                    os.remove(os.path.join(path, name))
+        else:
+            raise IndexDamagedError(
+                f"{path} is not empty and is not a searchidx index; choose another --index folder"
+            )
     ix = whoosh.index.create_in(path, build_schema(), indexname=INDEX_NAME)
-    Manifest(os.path.join(path, _MANIFEST)).close()
+    with Manifest(os.path.join(path, _MANIFEST)) as manifest:
+        manifest.record([], [], generation=ix.latest_generation())
     with open(os.path.join(path, _META), "w", encoding="utf-8") as fh:
         json.dump({"schema_version": SCHEMA_VERSION, "created": time.time()}, fh)
     return Index(path, ix)
+
+
+def _half_created(path: str) -> bool:
+    """Whether ``path`` holds only what an interrupted create_index leaves: no documents."""
+    names = [n for n in os.listdir(path) if not n.startswith(".")]
+    if not all(_index_file(n) and os.path.isfile(os.path.join(path, n)) for n in names):
+        return False
+    if not any(n.endswith(".toc") for n in names):
+        return not any(n.endswith(".seg") for n in names)
+    try:
+        return whoosh.index.open_dir(path, indexname=INDEX_NAME).doc_count_all() == 0
+    except Exception:  # noqa: BLE001 - unreadable: not ours to delete
+        return False
 
 
 def open_index(path: Optional[str] = None, create: bool = False) -> Index:
@@ -121,6 +200,11 @@ def open_index(path: Optional[str] = None, create: bool = False) -> Index:
         if create:
             return create_index(path)
         if os.path.isdir(path) and os.listdir(path):
+            if not _holds_index_files(path):
+                raise IndexDamagedError(
+                    f"{path} is not a searchidx index (no {_META}); choose another --index "
+                    f"folder, or create one with: searchidx --index DIR index PATH..."
+                )
             raise IndexDamagedError(
                 f"{path} is not a searchidx index (no {_META}); rebuild with: "
                 f"searchidx --index {path} index --rebuild PATH..."
@@ -143,13 +227,38 @@ class Manifest:
     """id -> (source, file hash, document hash): what the index holds, cheap to read."""
 
     def __init__(self, path: str):
+        self.path = path
         self._db = sqlite3.connect(path, timeout=30)
-        self._db.execute(
-            "CREATE TABLE IF NOT EXISTS docs (id TEXT PRIMARY KEY, source TEXT, file_hash TEXT,"
-            " doc_hash TEXT, date TEXT, province TEXT, indexed_at REAL)"
+        try:
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS docs (id TEXT PRIMARY KEY, source TEXT, file_hash TEXT,"
+                " doc_hash TEXT, date TEXT, province TEXT, indexed_at REAL)"
+            )
+            self._db.execute("CREATE INDEX IF NOT EXISTS docs_source ON docs(source)")
+            self._db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+            self._db.commit()
+        except sqlite3.DatabaseError as exc:
+            self._db.close()
+            raise self._damaged(exc) from None
+
+    def _damaged(self, exc: Exception) -> IndexDamagedError:
+        folder = os.path.dirname(os.path.abspath(self.path))
+        return IndexDamagedError(
+            f"the manifest {self.path} is damaged ({exc}); rebuild the index with: "
+            f"searchidx --index {folder} index --rebuild PATH..."
         )
-        self._db.execute("CREATE INDEX IF NOT EXISTS docs_source ON docs(source)")
-        self._db.commit()
+
+    def generation(self) -> Optional[int]:
+        """The whoosh generation the manifest was last written for (None: unknown)."""
+        try:
+            row = self._db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise self._damaged(exc) from None
+        return int(row[0]) if row else None
+
+    def doc_hashes(self) -> Dict[str, tuple]:
+        """id -> (document hash,)."""
+        return {i: (h,) for i, h in self._db.execute("SELECT id, doc_hash FROM docs")}
 
     def __enter__(self) -> "Manifest":
         return self
@@ -169,9 +278,14 @@ class Manifest:
             out.setdefault(source, {})[doc_id] = (file_hash, doc_hash)
         return out
 
-    def record(self, rows: Iterable[tuple], removed: Iterable[str]) -> None:
+    def record(self, rows: Iterable[tuple], removed: Iterable[str],
+               generation: Optional[int] = None) -> None:
         removed = [(i,) for i in removed]
         with self._db:
+            if generation is not None:
+                self._db.execute(
+                    "INSERT OR REPLACE INTO meta VALUES ('generation', ?)", (str(generation),)
+                )
             # A file that loses a document must be re-read by the next run, even unchanged.
             self._db.executemany(
                 "UPDATE docs SET file_hash = '' WHERE source = (SELECT source FROM docs WHERE id = ?)",
@@ -271,11 +385,40 @@ def document_fields(doc: Document, indexed_at: float) -> dict:
     return fields
 
 
+# Lock file descriptors that a forked child must not keep. whoosh's worker
+# processes (procs > 1) are forked while the writer holds its locks; a worker
+# that outlived a killed parent would otherwise keep the index locked.
+_LOCK_FDS: Set[int] = set()
+
+
+def _after_fork_in_child() -> None:
+    if not _LOCK_FDS:
+        return  # not forked by a writer
+    for fd in _LOCK_FDS:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _LOCK_FDS.clear()
+    # Ctrl-C reaches the whole process group: the parent stops its workers itself.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = os.getppid()
+
+    def exit_with_parent() -> None:  # a worker never outlives a killed writer
+        while os.getppid() == parent:
+            time.sleep(0.2)
+        os._exit(1)
+
+    threading.Thread(target=exit_with_parent, daemon=True).start()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
 class _WriterLock:
     """An exclusive lock on the index folder for one writing process.
 
-    flock locks die with their process, so a lock left by a killed run is never
-    stale: the next writer gets it at once.
+    flock locks die with their process (and forked workers close their copies),
+    so a lock left by a killed run is never stale: the next writer gets it at once.
     """
 
     def __init__(self, index_path: str):
@@ -290,6 +433,13 @@ class _WriterLock:
         while True:
             try:
                 fcntl.flock(self._fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                if not self._still_in_place():
+                    # The folder was swapped (index --rebuild) while we waited: lock the new one.
+                    fcntl.flock(self._fh, fcntl.LOCK_UN)
+                    self._fh.close()
+                    self._fh = open(self.path, "a+")
+                    continue
+                _LOCK_FDS.add(self._fh.fileno())
                 self._fh.seek(0)
                 self._fh.truncate()
                 self._fh.write(f"{os.getpid()}\n")
@@ -306,6 +456,12 @@ class _WriterLock:
                     ) from None
                 time.sleep(0.1)
 
+    def _still_in_place(self) -> bool:
+        try:
+            return os.path.samestat(os.fstat(self._fh.fileno()), os.stat(self.path))
+        except OSError:
+            return False
+
     def _holder(self) -> str:
         try:
             with open(self.path) as fh:
@@ -318,6 +474,7 @@ class _WriterLock:
         if self._fh is not None:
             import fcntl
 
+            _LOCK_FDS.discard(self._fh.fileno())
             fcntl.flock(self._fh, fcntl.LOCK_UN)
             self._fh.close()
             self._fh = None
@@ -340,13 +497,21 @@ class IndexWriter:
         self.chunk_bytes = max(1, chunk_bytes)
         self.procs = max(1, procs)
         self._writer = None
+        self._whoosh_lock_fd: Optional[int] = None
         self._pending_rows: List[tuple] = []
         self._pending_removed: List[str] = []
+        self._pending_ids: Set[str] = set()
         self._pending = 0
         self._pending_bytes = 0
         self.commits = 0
         self._lock = _WriterLock(index.path)
         self._lock.acquire(wait)
+        try:
+            with index.manifest() as manifest:
+                index.sync_manifest(manifest)
+        except BaseException:
+            self._lock.release()
+            raise
 
     def _whoosh_writer(self):
         if self._writer is None:
@@ -358,7 +523,16 @@ class IndexWriter:
                 self._writer = self.index.whoosh_index.writer(**kwargs)
             except LockError as exc:
                 raise IndexLockedError(f"the whoosh write lock of {self.index.path} is held") from exc
+            self._whoosh_lock_fd = getattr(getattr(self._writer, "writelock", None), "fd", None)
+            if self._whoosh_lock_fd is not None:
+                _LOCK_FDS.add(self._whoosh_lock_fd)
         return self._writer
+
+    def _writer_done(self) -> None:
+        if getattr(self, "_whoosh_lock_fd", None) is not None:
+            _LOCK_FDS.discard(self._whoosh_lock_fd)
+            self._whoosh_lock_fd = None
+        self._writer = None
 
     def __enter__(self) -> "IndexWriter":
         return self
@@ -371,8 +545,12 @@ class IndexWriter:
 
     def add(self, doc: "Document", file_hash: Optional[str] = None) -> None:
         """Add ``doc``, replacing any document with the same id."""
+        if doc.id in self._pending_ids:
+            # whoosh replaces committed documents only: two of one id in a chunk would both stay.
+            self.commit(merge=False)
         now = time.time()
         self._whoosh_writer().update_document(**document_fields(doc, now))
+        self._pending_ids.add(doc.id)
         self._pending_rows.append(
             (doc.id, doc.source, file_hash or doc.content_hash, doc.content_hash, doc.date, doc.province, now)
         )
@@ -386,6 +564,8 @@ class IndexWriter:
         )
 
     def remove(self, doc_id: str) -> None:
+        if doc_id in self._pending_ids:
+            self.commit(merge=False)
         self._whoosh_writer().delete_by_term("id", doc_id)
         self._pending_removed.append(doc_id)
         self._count_one()
@@ -403,12 +583,14 @@ class IndexWriter:
         """
         if self._writer is not None:
             self._writer.commit(merge=merge)
-            self._writer = None
+            self._writer_done()
         if self._pending_rows or self._pending_removed:
             with self.index.manifest() as manifest:
-                manifest.record(self._pending_rows, self._pending_removed)
+                manifest.record(self._pending_rows, self._pending_removed,
+                                generation=self.index.whoosh_index.latest_generation())
             self.commits += 1
         self._pending_rows, self._pending_removed = [], []
+        self._pending_ids = set()
         self._pending = self._pending_bytes = 0
 
     def close(self) -> None:
@@ -418,7 +600,7 @@ class IndexWriter:
                 self.commit()
             elif self._writer is not None:
                 self._writer.cancel()
-                self._writer = None
+                self._writer_done()
         finally:
             self._lock.release()
 
@@ -426,10 +608,18 @@ class IndexWriter:
         """Drop the uncommitted chunk and release the lock."""
         try:
             if self._writer is not None:
+                # whoosh's cancel() only flags its worker processes, which would go on
+                # (and keep the process from exiting): stop them first.
+                for task in getattr(self._writer, "tasks", ()):
+                    if hasattr(task, "terminate"):
+                        with contextlib.suppress(Exception):
+                            task.terminate()
+                            task.join(5)
                 with contextlib.suppress(Exception):
                     self._writer.cancel()
-                self._writer = None
+                self._writer_done()
             self._pending_rows, self._pending_removed, self._pending = [], [], 0
+            self._pending_ids = set()
         finally:
             self._lock.release()
 
@@ -445,6 +635,7 @@ def index_paths(
     wait: float = 0.0,
     chunk_docs: int = 2000,
     procs: Optional[int] = None,
+    max_doc_bytes: Optional[int] = None,
 ) -> IndexReport:
     """Bring the index up to date with the files under ``paths``.
 
@@ -452,6 +643,10 @@ def index_paths(
     are replaced; with ``prune``, documents whose files are gone are removed.
     ``progress(done, total)`` is called as source files are processed. ``procs``
     processes analyze and write (default: every core for batches over 16 MB).
+    A document over ``max_doc_bytes`` of text (default MAX_DOCUMENT_BYTES) is
+    reported and skipped. When two files of
+    the batch give the same document id, the first keeps it and the second is
+    reported.
     """
     from . import documents as docs_mod
 
@@ -469,12 +664,15 @@ def index_paths(
     if procs is None:
         procs = _default_procs(sources)
     seen_sources = set()
+    claimed: Dict[str, str] = {}  # id -> the file that gave it in this run
+    if max_doc_bytes is None:
+        max_doc_bytes = MAX_DOCUMENT_BYTES
     with index.writer(wait=wait, chunk_docs=chunk_docs, procs=procs) as writer:
         with index.manifest() as manifest:  # read under the lock: no writer changes it now
             known = manifest.by_source()
         for done, src in enumerate(sources, 1):
             seen_sources.add(src.path)
-            _index_source(writer, src, known.get(src.path, {}), report)
+            _index_source(writer, src, known.get(src.path, {}), report, claimed, max_doc_bytes)
             if progress:
                 progress(done, len(sources))
         if prune:
@@ -503,7 +701,8 @@ def _under_any(path: str, roots: Sequence[str]) -> bool:
     return any(path == root or path.startswith(root.rstrip(os.sep) + os.sep) for root in roots)
 
 
-def _index_source(writer: IndexWriter, src: "SourceFile", known: Dict[str, tuple], report: IndexReport) -> None:
+def _index_source(writer: IndexWriter, src: "SourceFile", known: Dict[str, tuple],
+                  report: IndexReport, claimed: Dict[str, str], max_doc_bytes: int) -> None:
     from . import documents as docs_mod
 
     try:
@@ -518,6 +717,8 @@ def _index_source(writer: IndexWriter, src: "SourceFile", known: Dict[str, tuple
         report.unchanged += len(known)
         return
     try:
+        if src.format in ("txt", "md") and len(data) > max_doc_bytes:  # the file is the document
+            raise DocumentError(src.display or src.path, _too_large(len(data), max_doc_bytes))
         documents, errors = docs_mod.read_source(src, data)
     except DocumentError as exc:
         report.errors.append(exc)
@@ -526,8 +727,20 @@ def _index_source(writer: IndexWriter, src: "SourceFile", known: Dict[str, tuple
     report.errors.extend(errors)
     report.failed += len(errors)
     fresh_ids = set()
+    display = src.display or src.path
     for doc in documents:
         fresh_ids.add(doc.id)
+        size = len(doc.text.encode("utf-8", "surrogatepass")) if len(doc.text) * 4 > max_doc_bytes else 0
+        if size > max_doc_bytes:
+            where = display if doc.id == src.id_base else f"{display} ({doc.id})"
+            report.errors.append(DocumentError(where, _too_large(size, max_doc_bytes)))
+            report.failed += 1
+            continue
+        other = claimed.setdefault(doc.id, display)
+        if other != display:
+            report.errors.append(DocumentError(display, f"duplicate id {doc.id!r} (also in {other})"))
+            report.failed += 1
+            continue
         previous = known.get(doc.id)
         if previous is not None and previous[1] == doc.content_hash:
             report.unchanged += 1
@@ -543,3 +756,10 @@ def _index_source(writer: IndexWriter, src: "SourceFile", known: Dict[str, tuple
         if doc_id not in fresh_ids:
             writer.remove(doc_id)
             report.removed += 1
+
+
+def _too_large(size: int, limit: int) -> str:
+    return (
+        f"too large to index: {size / (1 << 20):.3g} MB of text, over the "
+        f"{limit / (1 << 20):.3g} MB limit per document (split it, or raise --max-doc-mb)"
+    )

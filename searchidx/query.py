@@ -40,12 +40,20 @@ class RankingWeights:
     max_ngram: int = 3  # adjacent syllables joined as candidate words
     frequent_ratio: float = 0.5  # syllables in more than this share of documents do not score
     all_words_first_upto: int = 3  # queries this short rank documents with every word first
+    question_words: bool = True  # leave interrogatives (gì, nào, bao nhiêu) out of the score
     pairs: float = 0.6  # adjacent query syllables found near each other (slop pair_slop)
     pair_slop: int = 1
-    k1: float = 1.2  # BM25 term-frequency saturation
+    word_pairs: float = 0.0  # adjacent query words (pyvi's) found near each other
+    k1: float = 1.5  # BM25 term-frequency saturation
     b: float = 0.75  # BM25 length normalization
     title_b: float = 0.3
 
+
+# Words that make a question rather than say what it is about: "bệnh gì", "khi nào".
+# Folded, so they apply to queries typed with or without marks.
+QUESTION_WORDS = frozenset(fold(w) for w in """
+gì nào sao đâu ai bao nhiêu mấy thế như thì là có không phải được những các của
+""".split())
 
 # ---- parsing ---------------------------------------------------------------
 
@@ -297,6 +305,7 @@ def date_range_query(lo: Optional[str], hi: Optional[str]) -> wq.Query:
 # this is an extra boost only (0 by default: tuning found it hurts, see bench/RESULTS.md).
 _TITLE_FIELD = {"body": "title", "body_folded": "title_folded"}
 
+
 @dataclass
 class Unit:
     """One query word: a syllable or a compound (15/2020/NĐ-CP), normalized and folded."""
@@ -320,7 +329,7 @@ class QueryPlan:
 
 
 def _units(text: str) -> Tuple[List[Unit], List[str]]:
-    """Query words of ``text`` and pyvi's multi-syllable words of it."""
+    """Query words of ``text`` (syllables and compounds) and pyvi's words of it."""
     analysis = analyze_text(text, segment=True)
     covered = set()
     units: List[Unit] = []
@@ -476,6 +485,8 @@ class QueryBuilder:
         # Syllables and words found in most documents cost time and tell little:
         # they are left out of the score when enough others remain.
         kept = [u for u in units if not self._frequent("body_folded", u.folded)]
+        if w.question_words:
+            kept = [u for u in kept if u.folded not in QUESTION_WORDS]
         if len(kept) < 3:
             kept = units
         for u in kept:
@@ -497,7 +508,8 @@ class QueryBuilder:
                 if ngram not in seen:
                     seen.add(ngram)
                     candidates.append(ngram)
-        informative = [c for c in candidates if not self._frequent("words_folded", fold(c))]
+        informative = [c for c in candidates if not self._frequent("words_folded", fold(c))
+                       and not (w.question_words and fold(c) in QUESTION_WORDS)]
         if len(informative) >= 3:
             candidates = informative
         for word in candidates:
@@ -513,6 +525,14 @@ class QueryBuilder:
                 if id(a) in informative_syl and id(b) in informative_syl:
                     clauses.append(wq.Phrase("body_folded", [a.folded, b.folded],
                                              slop=w.pair_slop, boost=w.pairs))
+        if w.word_pairs > 0:
+            def informative_word(word: str) -> bool:
+                return not (w.question_words and fold(word) in QUESTION_WORDS) and \
+                    not self._frequent("words_folded", fold(word))
+            for a, b in zip(pyvi_words, pyvi_words[1:]):
+                if informative_word(a) and informative_word(b):
+                    terms = [fold(x) for x in (a + "_" + b).split("_") if x]
+                    clauses.append(wq.Phrase("body_folded", terms, slop=w.pair_slop, boost=w.word_pairs))
         if 1 < len(syl) <= 8 and w.phrase > 0:
             clauses.append(wq.Phrase("body_folded", [u.folded for u in syl], boost=w.phrase))
         if not clauses:

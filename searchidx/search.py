@@ -6,7 +6,7 @@ import re
 import time
 from functools import lru_cache
 from dataclasses import asdict, dataclass, field
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Tuple
 
 from whoosh import query as wq
 from whoosh import sorting
@@ -145,8 +145,6 @@ class Searcher:
         if date_from or date_to:
             filters.append(date_range_query(date_from, date_to))
         if province:
-            from .query import FieldFilter
-
             filters.append(self._province_filter(province))
         plan = build_query(self._searcher.reader(), text, self.weights, filters)
         hits, total = self._run(plan, limit, page, sort)

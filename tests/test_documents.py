@@ -431,7 +431,7 @@ def tree(tmp_path) -> Path:
     write(root / "b.txt", "B")
     write(root / "a.md", "A")
     write(root / "C.TXT", "C")
-    write(root / "notes.docx", b"PK\x03\x04")
+    write(root / "notes.rtf", b"{\\rtf1 notes}")
     write(root / "data.csv", "x,y")
     write(root / "2023" / "z.jsonl", '{"text": "z"}')
     write(root / "2023" / "inner" / "y.json", '{"text": "y"}')
@@ -453,7 +453,7 @@ def test_discover_walks_sorted_and_skips_other_files(tree):
     assert all(os.path.isabs(src.path) and os.path.isfile(src.path) for src in sources)
     assert sources[4].path == str(tree / "2023" / "z.jsonl")
     assert sources[4].display == os.path.join(str(tree), "2023", "z.jsonl")
-    assert sorted(Path(item.path).name for item in skipped) == ["data.csv", "notes.docx"]
+    assert sorted(Path(item.path).name for item in skipped) == ["data.csv", "notes.rtf"]
     assert all("secret" not in Path(item.path).read_text() for item in sources)
     assert not any(isinstance(item, DocumentError) for item in found)
     assert found == list(discover([str(tree)]))  # deterministic

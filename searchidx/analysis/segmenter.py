@@ -9,12 +9,10 @@ over the stored text, so every syllable keeps its exact span.
 """
 from __future__ import annotations
 
-import io
 import os
 import pickle
 import re
 import string
-import sys
 import threading
 from typing import List, Optional, Sequence, Tuple
 
