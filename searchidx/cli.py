@@ -662,7 +662,7 @@ def _human_size(size: int) -> str:
 @click.argument("text")
 @click.option("--json", "as_json", is_flag=True, help="The tokens as a JSON list.")
 @click.option("--field", "fields", multiple=True, metavar="NAME",
-              help="Only this field's tokens (body, words, body_folded, words_folded); repeatable.")
+              help="Only this field's tokens (body, words, body_folded, words_folded, body_pairs); repeatable.")
 def analyze(text, as_json, fields) -> None:
     """Show the tokens the analyzer makes of TEXT, field by field.
 

@@ -111,8 +111,11 @@ class Index:
                 # A writer was killed between its whoosh commit and its manifest
                 # write; mend the manifest unless a writer is at work right now.
                 lock = _WriterLock(self.path)
-                with contextlib.suppress(IndexLockedError, OSError):
+                try:
                     lock.acquire(0.0)
+                except (IndexLockedError, OSError):
+                    pass
+                else:
                     try:
                         self.sync_manifest(manifest)
                     finally:
@@ -366,6 +369,7 @@ def document_fields(doc: Document, indexed_at: float) -> dict:
         "words": searchable,
         "body_folded": searchable,
         "words_folded": searchable,
+        "body_pairs": searchable,
         "text_z": compress_text(text),
         "extra": dict(doc.extra or {}),
         "indexed_at": indexed_at,
@@ -389,15 +393,17 @@ def document_fields(doc: Document, indexed_at: float) -> dict:
 # processes (procs > 1) are forked while the writer holds its locks; a worker
 # that outlived a killed parent would otherwise keep the index locked.
 _LOCK_FDS: Set[int] = set()
+_WORKER_WRITERS = [0]  # writers with worker processes (procs > 1) at work
 
 
 def _after_fork_in_child() -> None:
-    if not _LOCK_FDS:
-        return  # not forked by a writer
     for fd in _LOCK_FDS:
         with contextlib.suppress(OSError):
             os.close(fd)
     _LOCK_FDS.clear()
+    if not _WORKER_WRITERS[0]:
+        return  # not one of whoosh's workers
+    _WORKER_WRITERS[0] = 0
     # Ctrl-C reaches the whole process group: the parent stops its workers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     parent = os.getppid()
@@ -526,12 +532,16 @@ class IndexWriter:
             self._whoosh_lock_fd = getattr(getattr(self._writer, "writelock", None), "fd", None)
             if self._whoosh_lock_fd is not None:
                 _LOCK_FDS.add(self._whoosh_lock_fd)
+            if self.procs > 1:
+                _WORKER_WRITERS[0] += 1
         return self._writer
 
     def _writer_done(self) -> None:
-        if getattr(self, "_whoosh_lock_fd", None) is not None:
+        if self._whoosh_lock_fd is not None:
             _LOCK_FDS.discard(self._whoosh_lock_fd)
             self._whoosh_lock_fd = None
+        if self._writer is not None and self.procs > 1:
+            _WORKER_WRITERS[0] = max(0, _WORKER_WRITERS[0] - 1)
         self._writer = None
 
     def __enter__(self) -> "IndexWriter":

@@ -41,9 +41,7 @@ class RankingWeights:
     frequent_ratio: float = 0.5  # syllables in more than this share of documents do not score
     all_words_first_upto: int = 3  # queries this short rank documents with every word first
     question_words: bool = True  # leave interrogatives (gì, nào, bao nhiêu) out of the score
-    pairs: float = 0.6  # adjacent query syllables found near each other (slop pair_slop)
-    pair_slop: int = 1
-    word_pairs: float = 0.0  # adjacent query words (pyvi's) found near each other
+    pairs: float = 0.6  # adjacent query syllables found adjacent in the document
     k1: float = 1.5  # BM25 term-frequency saturation
     b: float = 0.75  # BM25 length normalization
     title_b: float = 0.3
@@ -385,8 +383,7 @@ class QueryBuilder:
         self.highlight_exact.update(s for s, f in zip(syllables, folded) if s != f)
         per_field = []
         for name in fields:
-            in_order = wq.Term(name + "_folded", folded[0]) if len(folded) == 1 \
-                else wq.Phrase(name + "_folded", folded)
+            in_order = _in_order(name, folded)
             exact = [wq.Term(name, s) for s, f in zip(syllables, folded) if s != f]
             per_field.append(wq.And([in_order] + exact) if exact else in_order)
         return wq.Or(per_field)
@@ -523,18 +520,10 @@ class QueryBuilder:
             informative_syl = {id(u) for u in kept}
             for a, b in zip(syl, syl[1:]):
                 if id(a) in informative_syl and id(b) in informative_syl:
-                    clauses.append(wq.Phrase("body_folded", [a.folded, b.folded],
-                                             slop=w.pair_slop, boost=w.pairs))
-        if w.word_pairs > 0:
-            def informative_word(word: str) -> bool:
-                return not (w.question_words and fold(word) in QUESTION_WORDS) and \
-                    not self._frequent("words_folded", fold(word))
-            for a, b in zip(pyvi_words, pyvi_words[1:]):
-                if informative_word(a) and informative_word(b):
-                    terms = [fold(x) for x in (a + "_" + b).split("_") if x]
-                    clauses.append(wq.Phrase("body_folded", terms, slop=w.pair_slop, boost=w.word_pairs))
+                    clauses.append(wq.Term("body_pairs", a.folded + "_" + b.folded, boost=w.pairs))
         if 1 < len(syl) <= 8 and w.phrase > 0:
-            clauses.append(wq.Phrase("body_folded", [u.folded for u in syl], boost=w.phrase))
+            clauses.append(wq.And([wq.Term("body_pairs", a.folded + "_" + b.folded)
+                                   for a, b in zip(syl, syl[1:])], boost=w.phrase))
         if not clauses:
             return None
         return wq.Or(clauses)
@@ -575,6 +564,15 @@ def build_query(reader, text: str, weights: Optional[RankingWeights] = None,
         query = wq.AndNot(query, wq.Or(negatives))
     return QueryPlan(query, all_words, builder.highlight_exact, builder.highlight_folded,
                      units, parsed.warnings)
+
+
+def _in_order(field: str, folded: List[str]) -> wq.Query:
+    """Folded syllables in this order: pair terms in the body, positions in the title."""
+    if len(folded) == 1:
+        return wq.Term(field + "_folded", folded[0])
+    if field == "body":
+        return wq.And([wq.Term("body_pairs", a + "_" + b) for a, b in zip(folded, folded[1:])])
+    return wq.Phrase(field + "_folded", folded)
 
 
 def _unit_any(unit: Unit) -> wq.Query:

@@ -4,9 +4,11 @@ Body text is indexed four ways, from one pass of the analyzer:
 - ``body``: exact syllables and compounds;
 - ``words``: pyvi words (nhân_quyền), the strongest ranking signal;
 - ``body_folded`` / ``words_folded``: the same with accents folded, for queries
-  typed without diacritics. ``body_folded`` alone keeps positions: whoosh spends
-  about as much on positions as on the rest of a field, so phrases match folded
-  syllables in order and the exact syllables of an accented phrase anywhere.
+  typed without diacritics;
+- ``body_pairs``: adjacent folded syllables joined (bong_da). Phrases and proximity
+  are lookups of these terms: whoosh's positional matching walks every candidate's
+  positions in Python, and positions cost as much space as the rest of a field.
+  A phrase matches its folded pairs in order and, if accented, its exact syllables.
 The title is indexed the same way in its own fields so it can be boosted.
 The text itself is stored zlib-compressed (Vietnamese UTF-8 shrinks about 4x).
 """
@@ -19,9 +21,15 @@ from whoosh import formats
 from whoosh.system import pack_uint
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-from .analysis import folded_analyzer, folded_word_analyzer, syllable_analyzer, word_analyzer
+from .analysis import (
+    folded_analyzer,
+    folded_pair_analyzer,
+    folded_word_analyzer,
+    syllable_analyzer,
+    word_analyzer,
+)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 def _varint(out: bytearray, n: int) -> None:
     while n >= 0x80:
@@ -110,6 +118,7 @@ def build_schema(stoplist: Optional[Iterable[str]] = None) -> Schema:
     words = word_analyzer(stoplist)
     folded = folded_analyzer(stoplist)
     folded_words = folded_word_analyzer(stoplist)
+    pairs = folded_pair_analyzer(stoplist)
     return Schema(
         id=ID(stored=True, unique=True),
         source=ID(stored=True),
@@ -120,8 +129,9 @@ def build_schema(stoplist: Optional[Iterable[str]] = None) -> Schema:
         title_folded=_phrase_text(folded),
         body=_ranked_text(syllables),
         words=_ranked_text(words),
-        body_folded=_phrase_text(folded),
+        body_folded=_ranked_text(folded),
         words_folded=_ranked_text(folded_words),
+        body_pairs=_ranked_text(pairs),
         text_z=STORED,
         date=ID(stored=True, sortable=True),
         day=NUMERIC(int, bits=32, sortable=True),

@@ -139,7 +139,7 @@ def test_capitalized_name_matches_lowercase_query():
 def test_explain_lists_every_field_with_offsets():
     text = "Nhân quyền"
     rows = explain(text)
-    assert {r["field"] for r in rows} == {"body", "words", "body_folded", "words_folded"}
+    assert {r["field"] for r in rows} == {"body", "words", "body_folded", "words_folded", "body_pairs"}
     for r in rows:
         assert text[r["start"]:r["end"]] == r["surface"]
     assert {"field": "words_folded", "text": "nhan_quyen", "pos": 0, "start": 0, "end": 10,

@@ -317,7 +317,7 @@ def test_analyze_table_and_json(invoke):
     assert any(line.startswith("body ") and "UBND" in line for line in lines)
     text = "Nghị quyết 15/2020/NĐ-CP về nhân quyền"
     tokens = json.loads(invoke(None, "analyze", text, "--json").stdout)
-    assert {t["field"] for t in tokens} == {"body", "words", "body_folded", "words_folded"}
+    assert {t["field"] for t in tokens} == {"body", "words", "body_folded", "words_folded", "body_pairs"}
     for token in tokens:
         assert text[token["start"]:token["end"]] == token["surface"]
     words = json.loads(invoke(None, "analyze", text, "--json", "--field", "words").stdout)

@@ -17,7 +17,6 @@ import json
 import os
 import random
 import re
-import shutil
 import signal
 import sqlite3
 import subprocess
@@ -147,11 +146,18 @@ class Run:
             time.sleep(0.02)
 
     def children(self) -> list:
-        try:
-            with open(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children") as fh:
-                return [int(p) for p in fh.read().split()]
-        except OSError:
-            return []
+        """The pids whose parent is this process (from /proc)."""
+        found = []
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    with open(f"/proc/{entry}/stat") as fh:
+                        ppid = int(fh.read().rsplit(")", 1)[1].split()[1])
+                except (OSError, ValueError, IndexError):
+                    continue
+                if ppid == self.proc.pid:
+                    found.append(int(entry))
+        return found
 
     def wait(self, timeout: float = 120) -> int:
         try:
@@ -610,6 +616,9 @@ def test_queries_and_scripts_stay_inside_the_index(invoke, corpus_index_copy, tm
             res = invoke(corpus_index_copy, *args, catch_exceptions=True)
         assert res.exit_code in (0, 1), (args, res.output)
         _only_inside(events, corpus_index_copy, allowed=[str(script), str(toml)])
+        if "--new" in args:  # the audit hook sees the writes it vets
+            state = os.path.join(os.path.realpath(corpus_index_copy), "state") + os.sep
+            assert any(w and os.path.realpath(p).startswith(state) for _, p, w in events)
     written = [p for p in _tree(Path(corpus_index_copy)) if p.startswith("state")]
     assert written and all(re.fullmatch(r"state/script-[0-9a-f]{24}\.json", p) for p in written)
     assert _tree(tmp_path, skip=corpus_index_copy) == outside_before

@@ -66,8 +66,10 @@ def test_accent_case_and_normalization_variants_agree_on_top_hits(searcher, vari
     reference = ids(searcher.search("nhân quyền", limit=3))
     found = ids(searcher.search(variant, limit=3))
     if fold(variant) == variant:
-        # Unaccented words also match other tones ("nhận"): the same best meeting first.
-        assert found[0] == reference[0]
+        # Unaccented words also match other tones ("nhận"): one of the same best
+        # meetings first, and it is about "nhân quyền".
+        assert found[0] in reference
+        assert "nhân quyền" in text_of(searcher, found[0]).lower()
     else:
         assert found == reference
 

@@ -10,6 +10,8 @@ from .tokenizer import (
     analyze_text,
     explain,
     folded_analyzer,
+    folded_pair_analyzer,
+    SyllablePairFilter,
     folded_word_analyzer,
     syllable_analyzer,
     word_analyzer,
@@ -18,6 +20,6 @@ from .tokenizer import (
 __all__ = [
     "canonical_tones", "fold", "has_diacritics", "normalize_text", "normalize_token",
     "get_segmenter", "syllabify", "FoldFilter", "TextAnalysis", "VietnameseAnalyzer", "VietnameseNormalizeFilter",
-    "VietnameseTokenizer", "analyze_text", "explain", "folded_analyzer", "folded_word_analyzer",
+    "VietnameseTokenizer", "analyze_text", "explain", "folded_analyzer", "folded_pair_analyzer", "SyllablePairFilter", "folded_word_analyzer",
     "syllable_analyzer", "word_analyzer",
 ]

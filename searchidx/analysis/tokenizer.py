@@ -31,6 +31,8 @@ __all__ = [
     "word_analyzer",
     "folded_analyzer",
     "folded_word_analyzer",
+    "folded_pair_analyzer",
+    "SyllablePairFilter",
     "VietnameseAnalyzer",
     "explain",
 ]
@@ -232,6 +234,40 @@ class VietnameseNormalizeFilter(Filter):
             yield t
 
 
+class SyllablePairFilter(Filter):
+    """Adjacent syllables joined ("bóng", "đá" -> "bóng_đá"), at the first one's position.
+
+    A pair field makes phrase and proximity queries single term lookups, where
+    whoosh's position matching decodes and walks every candidate's positions.
+    Compounds (which share their first part's position) are not paired.
+    """
+
+    def __eq__(self, other):
+        return type(other) is type(self)
+
+    def __call__(self, tokens):
+        previous = None  # (text, pos, startchar) of the last syllable
+        pending = None
+        for t in tokens:
+            current = (t.text, getattr(t, "pos", None), getattr(t, "startchar", None))
+            if pending is not None and current[1] != pending[1]:
+                # The pending token was a syllable (a compound is followed by its first part).
+                if previous is not None:
+                    t_out = t.copy()
+                    t_out.text = previous[0] + "_" + pending[0]
+                    t_out.pos = previous[1]
+                    if previous[2] is not None:
+                        t_out.startchar = previous[2]
+                        t_out.endchar = pending[3]
+                    yield t_out
+                previous = pending
+            pending = current + (getattr(t, "endchar", None),)
+        if pending is not None and previous is not None:
+            t_out = Token(text=previous[0] + "_" + pending[0], pos=previous[1],
+                          startchar=previous[2], endchar=pending[3], boost=1.0, stopped=False)
+            yield t_out
+
+
 class FoldFilter(Filter):
     """Accent folding: every mark off, đ -> d ("đường" -> "duong")."""
 
@@ -254,17 +290,22 @@ class VietnameseAnalyzer(CompositeAnalyzer):
 
     def term_positions(self, value: str) -> dict:
         tokenizer = self.items[0]
-        folded = stops = None
+        folded = stops = pairs = None
         for item in self.items[1:]:
             if isinstance(item, FoldFilter):
                 folded = True
+            elif isinstance(item, SyllablePairFilter):
+                pairs = True
             elif isinstance(item, StopFilter):
                 stops = item.stops
             elif not isinstance(item, VietnameseNormalizeFilter):
                 return _positions_by_tokens(self, value)  # an unknown filter: the slow way
         if not unicodedata.is_normalized("NFC", value):
             value = unicodedata.normalize("NFC", value)
-        texts, positions = _normalized_stream(value, tokenizer.words, bool(folded))
+        if pairs:
+            texts, positions = _pair_stream(value, bool(folded))
+        else:
+            texts, positions = _normalized_stream(value, tokenizer.words, bool(folded))
         out: dict = {}
         for text, pos in zip(texts, positions):
             if stops and text in stops:
@@ -309,12 +350,24 @@ def _normalized_stream(text: str, words: bool, folded: bool) -> Tuple[list, list
     return result
 
 
-def _analyzer(words: bool, folded: bool, stoplist: Optional[Iterable[str]]) -> VietnameseAnalyzer:
+def _pair_stream(text: str, folded: bool) -> Tuple[list, list]:
+    """Adjacent syllable pairs of the text (no compounds), normalized, maybe folded."""
+    analysis = analyze_text(text, segment=True)
+    norm = [normalize_token(s[0]) for s in analysis.syllables]
+    if folded:
+        norm = [fold(t) for t in norm]
+    return [a + "_" + b for a, b in zip(norm, norm[1:])], list(range(len(norm) - 1))
+
+
+def _analyzer(words: bool, folded: bool, stoplist: Optional[Iterable[str]],
+              pairs: bool = False) -> VietnameseAnalyzer:
     parts = [VietnameseTokenizer(words=words), VietnameseNormalizeFilter()]
     if folded:
         parts.append(FoldFilter())
     if stoplist:
         parts.append(StopFilter(stoplist=frozenset(stoplist), minsize=1))
+    if pairs:
+        parts.append(SyllablePairFilter())
     return VietnameseAnalyzer(*parts)
 
 
@@ -338,6 +391,11 @@ def folded_word_analyzer(stoplist: Optional[Iterable[str]] = None) -> Vietnamese
     return _analyzer(True, True, stoplist)
 
 
+def folded_pair_analyzer(stoplist: Optional[Iterable[str]] = None) -> VietnameseAnalyzer:
+    """Adjacent syllables, folded and joined (bong_da): phrases and proximity as terms."""
+    return _analyzer(False, True, stoplist, pairs=True)
+
+
 def explain(text: str, stoplist: Optional[Iterable[str]] = None) -> List[dict]:
     """Every token each text field gets from ``text``: what ``searchidx analyze`` prints.
 
@@ -351,6 +409,7 @@ def explain(text: str, stoplist: Optional[Iterable[str]] = None) -> List[dict]:
         ("words", word_analyzer(stoplist)),
         ("body_folded", folded_analyzer(stoplist)),
         ("words_folded", folded_word_analyzer(stoplist)),
+        ("body_pairs", folded_pair_analyzer(stoplist)),
     ]
     out = []
     for name, analyzer in fields:
