@@ -111,7 +111,8 @@ def discover(paths: Sequence[str]) -> Iterator[Union[SourceFile, Skipped, Docume
     Yields a SourceFile for each file of a format in FORMATS (.txt, .md/.markdown,
     .json, .jsonl, .docx, .pdf, .html/.htm, .odt, and .doc, which read_source reports
     with a hint to convert it), in any case; a Skipped record for any other file, and
-    a DocumentError for a path that does not exist or a folder that cannot be listed. Hidden files and folders (".name") inside a
+    a DocumentError for a path that does not exist, a folder that cannot be listed, a
+    pipe or device named directly, or a file name that is not UTF-8. Hidden files and folders (".name") inside a
     folder are left out silently; symbolic links are followed, but each real folder and
     file is visited once, so a link loop ends and a linked file is not read twice.
     """

@@ -238,9 +238,11 @@ class Manifest:
                 " doc_hash TEXT, date TEXT, province TEXT, indexed_at REAL)"
             )
             self._db.execute("CREATE INDEX IF NOT EXISTS docs_source ON docs(source)")
-            self._db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
             self._db.commit()
-        except sqlite3.DatabaseError as exc:
+        except sqlite3.OperationalError as exc:  # locked, read-only, cannot open
+            self._db.close()
+            raise SearchIdxError(f"cannot open the manifest {path}: {exc}") from None
+        except sqlite3.DatabaseError as exc:  # not a database, malformed
             self._db.close()
             raise self._damaged(exc) from None
 
@@ -255,6 +257,8 @@ class Manifest:
         """The whoosh generation the manifest was last written for (None: unknown)."""
         try:
             row = self._db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+        except sqlite3.OperationalError:
+            return None  # no meta table: written before the stamp existed
         except sqlite3.DatabaseError as exc:
             raise self._damaged(exc) from None
         return int(row[0]) if row else None
@@ -286,6 +290,7 @@ class Manifest:
         removed = [(i,) for i in removed]
         with self._db:
             if generation is not None:
+                self._db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
                 self._db.execute(
                     "INSERT OR REPLACE INTO meta VALUES ('generation', ?)", (str(generation),)
                 )

@@ -258,6 +258,12 @@ def parse_query(text: str) -> ParsedQuery:
 
 # ---- dates -----------------------------------------------------------------
 
+def _quote(value: str, limit: int = 60) -> str:
+    """``value`` fit for a one-line error message: whitespace folded, long text cut."""
+    flat = " ".join(str(value).split())
+    return repr(flat if len(flat) <= limit else flat[:limit] + "…")
+
+
 _DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 _DMY = re.compile(r"^(?:(\d{1,2})/)?(\d{1,2})/(\d{4})$")
 
@@ -271,15 +277,15 @@ def parse_date(value: str) -> str:
     else:
         m = _DMY.match(value)
         if not m:
-            raise QueryError(f"not a date: {value!r} (use YYYY, YYYY-MM or YYYY-MM-DD)")
+            raise QueryError(f"not a date: {_quote(value)} (use YYYY, YYYY-MM or YYYY-MM-DD)")
         day, month, year = m.group(1), m.group(2), m.group(3)
     import calendar
 
     y = int(year)
     if month is not None and not 1 <= int(month) <= 12:
-        raise QueryError(f"not a date: {value!r} (month {month})")
+        raise QueryError(f"not a date: {_quote(value)} (month {month})")
     if day is not None and not 1 <= int(day) <= calendar.monthrange(y, int(month))[1]:
-        raise QueryError(f"not a date: {value!r} (day {day})")
+        raise QueryError(f"not a date: {_quote(value)} (day {day})")
     out = f"{y:04d}"
     if month is not None:
         out += f"-{int(month):02d}"
@@ -293,7 +299,7 @@ def date_range_query(lo: Optional[str], hi: Optional[str]) -> wq.Query:
     low = date_key(parse_date(lo)) if lo else None
     high = date_key(parse_date(hi), upper=True) if hi else None
     if low is not None and high is not None and low > high:
-        raise QueryError(f"empty date range: {lo} is after {hi}")
+        raise QueryError(f"empty date range: {_quote(lo)} is after {_quote(hi)}")
     return wq.NumericRange("day", low, high)
 
 
@@ -402,7 +408,7 @@ class QueryBuilder:
             if node.is_range:
                 bounds = re.split(r"\s*\bTO\b\s*", value.strip(), flags=re.IGNORECASE)
                 if len(bounds) != 2:
-                    raise QueryError(f"date range must read [FROM TO TO]: [{value}]")
+                    raise QueryError(f"date range must read [FROM TO TO]: {_quote(value)}")
                 lo, hi = (b.strip() if b.strip() not in ("*", "") else None for b in bounds)
                 return date_range_query(lo, hi)
             return date_range_query(value, value)

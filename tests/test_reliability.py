@@ -417,6 +417,13 @@ def test_wait_lets_the_second_writer_in_when_the_first_ends(tmp_path, hookdir, d
     check_index(index, ids)
 
 
+def test_chunk_size_variable_is_checked(invoke, empty_index, tmp_path, monkeypatch):
+    make_corpus(tmp_path / "d", 5)
+    monkeypatch.setenv("SEARCHIDX_CHUNK_DOCS", "lots")
+    line = one_line(invoke(empty_index, "index", str(tmp_path / "d")).stderr)
+    assert line == "Error: SEARCHIDX_CHUNK_DOCS must be a whole number of documents, not 'lots'"
+
+
 def test_in_process_writers_exclude_each_other(empty_index):
     from searchidx.errors import IndexLockedError
     from searchidx.indexing import open_index
