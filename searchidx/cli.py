@@ -491,7 +491,8 @@ def _print_results(results, mode: str, width: int) -> None:
         for snippet in hit.snippets:
             lines = _wrap_marked(snippet.text, snippet.marks, width, " " * (len(head) + 2), mode)
             if lines:
-                lines[0] = " " * len(head) + "… " + lines[0].lstrip()
+                page = f"p. {snippet.page}: " if snippet.page is not None else ""
+                lines[0] = " " * len(head) + "… " + page + lines[0].lstrip()
             for line in lines:
                 _echo(line, mode)
     if results.facets:

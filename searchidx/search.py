@@ -32,9 +32,13 @@ class Snippet:
     text: str
     marks: List[Tuple[int, int]]
     start: int  # offset of the passage in the document text
+    page: Optional[int] = None  # for paged documents (PDF): the page of its first mark
 
     def to_dict(self) -> dict:
-        return {"text": self.text, "marks": [list(m) for m in self.marks], "start": self.start}
+        out = {"text": self.text, "marks": [list(m) for m in self.marks], "start": self.start}
+        if self.page is not None:
+            out["page"] = self.page
+        return out
 
 
 @dataclass
@@ -47,6 +51,7 @@ class Hit:
     province: Optional[str]
     path: Optional[str]
     snippets: List[Snippet] = field(default_factory=list)
+    format: Optional[str] = None
 
     def to_dict(self) -> dict:
         out = asdict(self)
@@ -151,6 +156,8 @@ class Searcher:
         ranked = []
         for rank, (docnum, score) in enumerate(hits, start=(page - 1) * limit + 1):
             stored = self._searcher.stored_fields(docnum)
+            found = make_snippets(decompress_text(stored["text_z"]), plan, snippets) if snippets else []
+            _set_pages(found, (stored.get("extra") or {}).get("pages"))
             ranked.append(
                 Hit(
                     rank=rank,
@@ -160,9 +167,8 @@ class Searcher:
                     date=stored.get("date"),
                     province=stored.get("province"),
                     path=stored.get("path"),
-                    snippets=make_snippets(decompress_text(stored["text_z"]), plan, snippets)
-                    if snippets
-                    else [],
+                    snippets=found,
+                    format=stored.get("format"),
                 )
             )
         results = SearchResults(text, total, ranked, page, limit, 0.0, warnings=plan.warnings)
@@ -290,6 +296,17 @@ class Searcher:
         """Snippets of ``text`` for ``query`` (for showing one document)."""
         plan = build_query(self._searcher.reader(), query, self.weights)
         return make_snippets(text, plan, snippets)
+
+
+def _set_pages(snippets: List[Snippet], pages: Optional[str]) -> None:
+    """Tell each snippet of a paged document (PDF) which page it shows."""
+    if not pages:
+        return
+    from .formats import page_of
+
+    for snip in snippets:
+        offset = snip.start + (snip.marks[0][0] if snip.marks else 0)
+        snip.page = page_of(offset, pages)
 
 
 def search(index: Index, text: str, **options) -> SearchResults:

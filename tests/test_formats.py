@@ -547,3 +547,22 @@ def test_each_format_is_indexed_and_found_with_and_without_accents(tmp_path):
     again = index_paths(index, [str(folder)])
     assert again.added == again.updated == 0
     assert again.unchanged == 6
+
+
+def test_pdf_hit_snippet_says_its_page(tmp_path):
+    pytest.importorskip("pypdf", reason="pypdf is not installed")
+    from searchidx.indexing import index_paths, open_index
+    from searchidx.search import Searcher
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    write(folder / "thien-tai.pdf", make_pdf(PDF_PAGES))
+    index = open_index(str(tmp_path / "index"), create=True)
+    index_paths(index, [str(folder)])
+    with Searcher(index) as searcher:
+        first = searcher.search("mưa lũ").hits[0]
+        second = searcher.search("sat lo").hits[0]
+    assert first.format == "pdf"
+    assert first.snippets[0].page == 1
+    assert second.snippets[0].page == 2
+    assert second.snippets[0].to_dict()["page"] == 2
