@@ -657,7 +657,7 @@ def index_paths(
     Unchanged files (same content hash) are not re-read; a changed file's documents
     are replaced; with ``prune``, documents whose files are gone are removed.
     ``progress(done, total)`` is called as source files are processed. ``procs``
-    processes analyze and write (default: every core for batches over 16 MB).
+    processes analyze and write (default: both cores for batches over 4 MB).
     A document over ``max_doc_bytes`` of text (default MAX_DOCUMENT_BYTES) is
     reported and skipped. When two files of
     the batch give the same document id, the first keeps it and the second is
@@ -709,7 +709,7 @@ def _default_procs(sources: Sequence["SourceFile"]) -> int:
     for src in sources:
         with contextlib.suppress(OSError):
             total += os.path.getsize(src.path)
-    return min(2, os.cpu_count() or 1) if total > (16 << 20) else 1
+    return min(2, os.cpu_count() or 1) if total > (4 << 20) else 1
 
 
 def _under_any(path: str, roots: Sequence[str]) -> bool:
