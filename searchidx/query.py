@@ -137,11 +137,25 @@ def _lex(text: str) -> List[tuple]:
     return out
 
 
+MAX_QUERY_CHARS = 1000  # longer text is cut: no one types more, and cost grows with it
+MAX_NESTING = 32  # deeper parentheses or NOTs are read as plain words
+
+
+def clip_query(text: str) -> Tuple[str, Optional[str]]:
+    """The query normalized and cut to MAX_QUERY_CHARS at a space, with a warning if cut."""
+    text = normalize_text(text or "")
+    if len(text) <= MAX_QUERY_CHARS:
+        return text, None
+    cut = text.rfind(" ", 0, MAX_QUERY_CHARS)
+    return text[: cut if cut > 0 else MAX_QUERY_CHARS], f"the query was cut to {MAX_QUERY_CHARS} characters"
+
+
 class _Parser:
     def __init__(self, tokens: List[tuple], warnings: List[str]):
         self.tokens = tokens
         self.i = 0
         self.warnings = warnings
+        self.depth = 0
 
     def peek(self):
         return self.tokens[self.i] if self.i < len(self.tokens) else None
@@ -180,11 +194,20 @@ class _Parser:
             return Seq([])
         return seqs[0] if len(seqs) == 1 else All(seqs)
 
+    def _too_deep(self) -> None:
+        if _too_deep_warning() not in self.warnings:
+            self.warnings.append(_too_deep_warning())
+
     def parse_unary(self) -> Optional[Node]:
         tok = self.tokens[self.i]
         self.i += 1
         if tok[0] == "(":
+            if self.depth >= MAX_NESTING:
+                self._too_deep()
+                return None
+            self.depth += 1
             inner = self.parse_or()
+            self.depth -= 1
             if self.peek() is not None and self.peek()[0] == ")":
                 self.i += 1
             else:
@@ -201,13 +224,22 @@ class _Parser:
             if nxt is None or nxt[0] == ")":
                 self.warnings.append("a dangling NOT was ignored")
                 return None
+            if self.depth >= MAX_NESTING:
+                self._too_deep()
+                return None
+            self.depth += 1
             operand = self.parse_unary()
+            self.depth -= 1
             return Not(operand) if operand is not None else None
         if self.is_op(tok, "AND") or self.is_op(tok, "OR"):
             return None
         _, neg, fld, kind, value = tok
         node = _item(fld, kind, value, self.warnings)
         return Not(node) if neg and node is not None else node
+
+
+def _too_deep_warning() -> str:
+    return f"nesting deeper than {MAX_NESTING} levels was read as plain words"
 
 
 def _item(fld: Optional[str], kind: str, value: str, warnings: List[str]) -> Optional[Node]:
@@ -241,8 +273,8 @@ def _empty(node: Node) -> bool:
 
 def parse_query(text: str) -> ParsedQuery:
     """Parse ``text`` leniently: syntax errors become warnings, never exceptions."""
-    text = normalize_text(text or "")
-    warnings: List[str] = []
+    text, clipped = clip_query(text)
+    warnings: List[str] = [clipped] if clipped else []
     tokens = _lex(text)
     parser = _Parser(tokens, warnings)
     parts = []

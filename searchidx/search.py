@@ -15,7 +15,7 @@ from whoosh.scoring import BM25F
 from .analysis import analyze_text, fold, has_diacritics, normalize_text, normalize_token
 from .errors import QueryError
 from .indexing import Index
-from .query import QueryPlan, RankingWeights, build_query, date_range_query
+from .query import QueryPlan, RankingWeights, build_query, clip_query, date_range_query
 from .schema import decompress_text
 
 __all__ = ["Snippet", "Hit", "SearchResults", "Searcher", "search", "make_snippets", "match_spans"]
@@ -23,6 +23,7 @@ __all__ = ["Snippet", "Hit", "SearchResults", "Searcher", "search", "make_snippe
 # A plain query word: letters and digits only, no field, quote or operator.
 _PLAIN_WORD = re.compile(r"[^\W_]+")
 _OPERATORS = {"AND", "OR", "NOT"}
+_MAX_SUGGESTED_WORD = 30  # spelling suggestions for longer "words" cost seconds, help no one
 
 
 @dataclass
@@ -175,7 +176,7 @@ class Searcher:
         if facets:
             results.facets = self._facets(plan.query)
         if suggest and (total < 3 or self._has_unknown_word(text)):
-            results.suggestions = self.suggest(text)
+            results.suggestions = self.suggest(clip_query(text)[0])
         results.took_ms = (time.perf_counter() - started) * 1000
         return results
 
@@ -237,7 +238,8 @@ class Searcher:
         pieces = re.split(r"(\s+)", normalize_text(text))
         changed = False
         for i, piece in enumerate(pieces):
-            if not piece or piece.isspace() or not _PLAIN_WORD.fullmatch(piece) or piece in _OPERATORS:
+            if (not piece or piece.isspace() or not _PLAIN_WORD.fullmatch(piece)
+                    or piece in _OPERATORS or len(piece) > _MAX_SUGGESTED_WORD):
                 continue
             word = normalize_token(piece)
             best = word
@@ -258,7 +260,7 @@ class Searcher:
         reader = self._searcher.reader()
         return any(
             reader.doc_frequency("body_folded", fold(normalize_token(word))) == 0
-            for word in _PLAIN_WORD.findall(normalize_text(text))
+            for word in _PLAIN_WORD.findall(clip_query(text)[0])
             if word not in _OPERATORS
         )
 

@@ -28,8 +28,17 @@ _MARKED_VOWELS = set("ăâêôơư")
 _WORD_RUN = re.compile(r"[^\W\d_]+")
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def normalize_text(text: str) -> str:
-    """The form text is stored in: NFC, with Windows and old Mac line ends made LF."""
+    """The form text is stored in: NFC, with Windows and old Mac line ends made LF.
+
+    Lone surrogates (undecodable bytes smuggled in by the OS) become U+FFFD: they
+    cannot be encoded, and one would break every tool downstream.
+    """
+    if _SURROGATE.search(text):
+        text = _SURROGATE.sub("\ufffd", text)
     text = unicodedata.normalize("NFC", text)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
