@@ -228,7 +228,7 @@ def cold_search(index_dir: Path, query: str = "nhan quyen", runs: int = 7) -> fl
     return statistics.median(times)
 
 
-def bench_size(n: int, workdir: Path, floor: bool, procs: int) -> dict:
+def bench_size(n: int, workdir: Path, floor: bool, procs: int, queries: int = 500) -> dict:
     articles = read_articles(n)
     data = workdir / f"data-{n}"
     raw = write_jsonl(articles, data)
@@ -256,7 +256,7 @@ def bench_size(n: int, workdir: Path, floor: bool, procs: int) -> dict:
     if floor:
         result["floor"] = {"pyvi_one_core_s": pyvi_floor(texts), "analyzer_one_core_s": analyzer_alone(texts)}
         result["floor"]["index_vs_pyvi"] = first["seconds"] / result["floor"]["pyvi_one_core_s"]
-    result["queries"] = query_latency(index, make_queries(articles))
+    result["queries"] = query_latency(index, make_queries(articles, queries))
     return result
 
 
@@ -284,6 +284,7 @@ def main() -> None:
     parser.add_argument("--sizes", nargs="*", type=int, default=[5000, 20000, 84132])
     parser.add_argument("--no-floor", action="store_true", help="skip the pyvi / analyzer floor")
     parser.add_argument("--procs", type=int, default=0, help="pass --procs to searchidx index (0: its default)")
+    parser.add_argument("--queries", type=int, default=500, help="queries of each kind")
     parser.add_argument("--workdir")
     parser.add_argument("--json")
     args = parser.parse_args()
@@ -292,7 +293,7 @@ def main() -> None:
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="searchidx-speed-"))
     results = []
     for n in args.sizes:
-        res = bench_size(n, workdir, not args.no_floor, args.procs)
+        res = bench_size(n, workdir, not args.no_floor, args.procs, args.queries)
         results.append(res)
         print(json.dumps(res, indent=1), flush=True)
     cold = cold_search(workdir / f"index-{args.sizes[0]}")

@@ -512,6 +512,7 @@ class IndexWriter:
         self._pending_rows: List[tuple] = []
         self._pending_removed: List[str] = []
         self._pending_ids: Set[str] = set()
+        self._existing_ids: Optional[Set[str]] = None  # committed ids, read on first add
         self._pending = 0
         self._pending_bytes = 0
         self.commits = 0
@@ -564,7 +565,15 @@ class IndexWriter:
             # whoosh replaces committed documents only: two of one id in a chunk would both stay.
             self.commit(merge=False)
         now = time.time()
-        self._whoosh_writer().update_document(**document_fields(doc, now))
+        if self._existing_ids is None:
+            with self.index.manifest() as manifest:
+                self._existing_ids = set(manifest.ids())
+        if doc.id in self._existing_ids:
+            self._whoosh_writer().update_document(**document_fields(doc, now))
+        else:
+            # whoosh's update_document opens a searcher over every segment to look
+            # for the old copy: for a new id that lookup is the costliest step.
+            self._whoosh_writer().add_document(**document_fields(doc, now))
         self._pending_ids.add(doc.id)
         self._pending_rows.append(
             (doc.id, doc.source, file_hash or doc.content_hash, doc.content_hash, doc.date, doc.province, now)
@@ -604,6 +613,9 @@ class IndexWriter:
                 manifest.record(self._pending_rows, self._pending_removed,
                                 generation=self.index.whoosh_index.latest_generation())
             self.commits += 1
+        if self._existing_ids is not None:
+            self._existing_ids |= self._pending_ids
+            self._existing_ids.difference_update(self._pending_removed)
         self._pending_rows, self._pending_removed = [], []
         self._pending_ids = set()
         self._pending = self._pending_bytes = 0
