@@ -432,15 +432,7 @@ def read_docx(display: str, data: bytes) -> Extracted:
         title = author = ""
         created = modified = None
     extracted.title = _fix_legacy_title(title, encoding) or heading
-    if author:
-        extra["author"] = _fix_legacy_title(author, encoding)
-    if created:
-        extra["created"] = created
-    if modified:
-        extra["modified"] = modified
-    extracted.file_date = created or modified
-    extracted.extra = extra
-    return extracted
+    return _with_properties(extracted, extra, author, created, modified, encoding)
 
 
 # ---------------------------------------------------------------------------
@@ -954,14 +946,20 @@ def read_odt(display: str, data: bytes) -> Extracted:
         created = _date_of(meta.findtext(_META + "creation-date"))
         modified = _date_of(meta.findtext(_DC + "date"))
     extracted.title = _fix_legacy_title(title, encoding) or _fix_legacy_title(heading, encoding)
+    if encoding:
+        extra["encoding"] = encoding
+    return _with_properties(extracted, extra, author, created, modified, encoding)
+
+
+def _with_properties(extracted, extra: dict, author: str, created: Optional[str],
+                     modified: Optional[str], encoding: Optional[str]):
+    """Author and dates of a document's own properties into ``extra``; its file date."""
     if author:
         extra["author"] = _fix_legacy_title(author, encoding)
     if created:
         extra["created"] = created
     if modified:
         extra["modified"] = modified
-    if encoding:
-        extra["encoding"] = encoding
     extracted.file_date = created or modified
     extracted.extra = extra
     return extracted
