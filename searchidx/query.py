@@ -22,7 +22,8 @@ from .analysis import analyze_text, fold, has_diacritics, normalize_text, normal
 from .errors import QueryError
 from .schema import date_key
 
-__all__ = ["RankingWeights", "ParsedQuery", "parse_query", "build_query", "QueryPlan", "parse_date"]
+__all__ = ["RankingWeights", "ParsedQuery", "parse_query", "build_query", "QueryPlan", "parse_date",
+           "date_range_query", "province_query"]
 
 
 @dataclass
@@ -326,6 +327,13 @@ def parse_date(value: str) -> str:
     return out
 
 
+def province_query(name: str) -> wq.Query:
+    """Documents of one province, however it is spelled ("ha giang", "TP.HCM")."""
+    from .gazetteer import province_key
+
+    return wq.Term("province_key", province_key(name))
+
+
 def date_range_query(lo: Optional[str], hi: Optional[str]) -> wq.Query:
     """Documents dated within [lo, hi], each of day, month or year precision."""
     low = date_key(parse_date(lo)) if lo else None
@@ -433,8 +441,6 @@ class QueryBuilder:
         return wq.And([self.unit_match(u, fields) for u in units])
 
     def field_match(self, node: FieldFilter) -> Optional[wq.Query]:
-        from .gazetteer import province_key
-
         name, value = node.field, node.value.strip()
         if name == "date":
             if node.is_range:
@@ -445,7 +451,7 @@ class QueryBuilder:
                 return date_range_query(lo, hi)
             return date_range_query(value, value)
         if name == "province":
-            return wq.Term("province_key", province_key(value))
+            return province_query(value)
         if name == "id":
             return wq.Term("id", value)
         if name == "title":

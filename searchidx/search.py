@@ -15,7 +15,7 @@ from whoosh.scoring import BM25F
 from .analysis import analyze_text, fold, has_diacritics, normalize_text, normalize_token
 from .errors import QueryError
 from .indexing import Index
-from .query import QueryPlan, RankingWeights, build_query, clip_query, date_range_query
+from .query import QueryPlan, RankingWeights, build_query, clip_query, date_range_query, province_query
 from .schema import decompress_text
 
 __all__ = ["Snippet", "Hit", "SearchResults", "Searcher", "search", "make_snippets", "match_spans"]
@@ -114,6 +114,8 @@ class Searcher:
         self.index = index
         self.weights = weights or RankingWeights()
         self._searcher = index.whoosh_index.searcher(weighting=_scoring(self.weights))
+        # folded syllable -> (document frequency, most frequent exact form), built on first use
+        self._fold_map: Optional[Dict[str, Tuple[int, str]]] = None
 
     def __enter__(self) -> "Searcher":
         return self
@@ -127,6 +129,7 @@ class Searcher:
     def refresh(self) -> None:
         """See the latest commit."""
         self._searcher = self._searcher.refresh()
+        self._fold_map = None
 
     def search(
         self,
@@ -151,7 +154,7 @@ class Searcher:
         if date_from or date_to:
             filters.append(date_range_query(date_from, date_to))
         if province:
-            filters.append(self._province_filter(province))
+            filters.append(province_query(province))
         plan = build_query(self._searcher.reader(), text, self.weights, filters)
         hits, total = self._run(plan, limit, page, sort)
         ranked = []
@@ -179,11 +182,6 @@ class Searcher:
             results.suggestions = self.suggest(clip_query(text)[0])
         results.took_ms = (time.perf_counter() - started) * 1000
         return results
-
-    def _province_filter(self, province: str) -> wq.Query:
-        from .gazetteer import province_key
-
-        return wq.Term("province_key", province_key(province))
 
     def _run(self, plan: QueryPlan, limit: int, page: int, sort: str):
         s = self._searcher
@@ -267,7 +265,7 @@ class Searcher:
     def _accented_form(self, folded: str) -> Optional[str]:
         """The most frequent exact syllable whose folded form is ``folded``."""
         reader = self._searcher.reader()
-        if not hasattr(self, "_fold_map"):
+        if self._fold_map is None:
             fold_map: Dict[str, Tuple[int, str]] = {}
             for term, info in reader.iter_field("body"):
                 term = term if isinstance(term, str) else term.decode("utf-8")

@@ -352,11 +352,11 @@ def _normalized_stream(text: str, words: bool, folded: bool) -> Tuple[list, list
 
 def _pair_stream(text: str, folded: bool) -> Tuple[list, list]:
     """Adjacent syllable pairs of the text (no compounds), normalized, maybe folded."""
-    analysis = analyze_text(text, segment=True)
-    norm = [normalize_token(s[0]) for s in analysis.syllables]
-    if folded:
-        norm = [fold(t) for t in norm]
-    return [a + "_" + b for a, b in zip(norm, norm[1:])], list(range(len(norm) - 1))
+    texts, positions = _normalized_stream(text, False, folded)
+    # That stream puts each compound just before the syllable at its position: the
+    # last text at each position is the syllable.
+    syllables = list(dict(zip(positions, texts)).values())
+    return [a + "_" + b for a, b in zip(syllables, syllables[1:])], list(range(len(syllables) - 1))
 
 
 def _analyzer(words: bool, folded: bool, stoplist: Optional[Iterable[str]],
