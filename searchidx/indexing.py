@@ -27,6 +27,7 @@ from whoosh.index import LockError
 
 from .errors import DocumentError, IndexDamagedError, IndexLockedError, IndexNotFoundError, SearchIdxError
 from .schema import SCHEMA_VERSION, build_schema, compress_text, date_key
+from .segments import FastMpWriter, FastSegmentWriter, merge_small_segments, segments_to_merge
 from .gazetteer import province_key
 
 if TYPE_CHECKING:  # documents is imported when indexing runs: searches need not load it
@@ -528,11 +529,13 @@ class IndexWriter:
     def _whoosh_writer(self):
         if self._writer is None:
             kwargs = {"timeout": 5.0, "delay": 0.05, "limitmb": 256}
-            if self.procs > 1:
-                # Each process analyzes and writes its own segment: both cores work.
-                kwargs.update(procs=self.procs, multisegment=True, batchsize=50)
             try:
-                self._writer = self.index.whoosh_index.writer(**kwargs)
+                if self.procs > 1:
+                    # Each process analyzes and writes its own segment: both cores work.
+                    self._writer = FastMpWriter(self.index.whoosh_index, procs=self.procs,
+                                                multisegment=True, batchsize=50, **kwargs)
+                else:
+                    self._writer = FastSegmentWriter(self.index.whoosh_index, **kwargs)
             except LockError as exc:
                 raise IndexLockedError(f"the whoosh write lock of {self.index.path} is held") from exc
             self._whoosh_lock_fd = getattr(getattr(self._writer, "writelock", None), "fd", None)
@@ -602,11 +605,11 @@ class IndexWriter:
     def commit(self, merge: bool = True) -> None:
         """Make everything added so far durable and visible to searches.
 
-        Chunks inside a run skip whoosh's segment merging (it rewrites postings,
-        which costs as much as writing them); the run's last commit merges.
+        Chunks inside a run are committed as they are; the run's last commit then
+        merges small segments (see :func:`searchidx.segments.segments_to_merge`).
         """
         if self._writer is not None:
-            self._writer.commit(merge=merge)
+            self._writer.commit(merge=False)
             self._writer_done()
         if self._pending_rows or self._pending_removed:
             with self.index.manifest() as manifest:
@@ -619,6 +622,24 @@ class IndexWriter:
         self._pending_rows, self._pending_removed = [], []
         self._pending_ids = set()
         self._pending = self._pending_bytes = 0
+        if merge:
+            self._merge_segments()
+
+    def _merge_segments(self) -> None:
+        ix = self.index.whoosh_index
+        if not segments_to_merge(ix._segments()):
+            return
+        try:
+            writer = FastSegmentWriter(ix, timeout=5.0, delay=0.05)
+        except LockError as exc:
+            raise IndexLockedError(f"the whoosh write lock of {self.index.path} is held") from exc
+        try:
+            writer.commit(mergetype=merge_small_segments)
+        except BaseException:
+            writer.cancel()
+            raise
+        with self.index.manifest() as manifest:
+            manifest.record([], [], generation=ix.latest_generation())
 
     def close(self) -> None:
         """Commit what is pending and release the lock."""

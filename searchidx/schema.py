@@ -38,7 +38,7 @@ def _varint(out: bytearray, n: int) -> None:
     out.append(n)
 
 
-def _term_positions(value, analyzer):
+def term_positions(value, analyzer):
     """Each term's positions, by the analyzer's fast path when it has one."""
     fast = getattr(analyzer, "term_positions", None)
     if fast is not None:
@@ -54,7 +54,7 @@ class FastFrequency(formats.Frequency):
 
     def word_values(self, value, analyzer, **kwargs):
         fb = self.field_boost
-        for term, poses in _term_positions(value, analyzer).items():
+        for term, poses in term_positions(value, analyzer).items():
             freq = len(poses)
             yield term, freq, freq * fb, pack_uint(freq)
 
@@ -64,7 +64,7 @@ class CompactPositions(formats.Positions):
 
     def word_values(self, value, analyzer, **kwargs):
         fb = self.field_boost
-        for term, poses in _term_positions(value, analyzer).items():
+        for term, poses in term_positions(value, analyzer).items():
             yield term, len(poses), len(poses) * fb, self.encode(poses)
 
     def encode(self, poslist):

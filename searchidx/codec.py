@@ -1,0 +1,276 @@
+"""A compact whoosh codec: whoosh's own file layout with posting blocks of plain arrays.
+
+whoosh 3 pickles each posting block as a tuple (weights as 9-byte floats, frequencies
+again as 4-byte values) after a magic tag and a pickled header, and writes a block even
+for a term found in one document. Most terms of a Vietnamese index are rare (syllable
+pairs above all), so that per-term overhead made the index 14x the text. Here:
+- a block is a 16-byte struct header and arrays of the smallest integer type:
+  the first id, then id deltas, then integer weights (term frequencies), zlib-compressed
+  when that pays;
+- lists of up to ``inlinelimit`` postings live inside the term record (whoosh's own
+  inlining, which its W3 writer never reaches: it tests ``len < inlinelimit`` with 1);
+- the term dictionary, columns and stored fields stay whoosh's own.
+Segments written by whoosh's W3Codec stay readable: each segment names its codec.
+"""
+from __future__ import annotations
+
+import sys
+import struct
+import zlib
+from array import array
+from itertools import accumulate
+from pickle import dumps, loads
+from typing import Optional, Sequence, Tuple
+
+from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter, W3LeafMatcher, W3PostingsWriter
+from whoosh.matching import ListMatcher
+from whoosh.util.numeric import byte_to_length, length_to_byte
+
+# byte length of the data (negative for a term's last block), postings, last id,
+# max weight, encoding flags, min and max field length (whoosh's length bytes)
+_BLOCK_HEAD = struct.Struct("<iHIfBBB")
+_BIG_ENDIAN = sys.byteorder == "big"
+
+_ID_CODES = "BHI"
+_WEIGHT_CODES = (None, "B", "H", "f")  # None: every weight is 1
+_VALUES_FIXED = 0x10
+_VALUES_PICKLED = 0x20
+_ZLIB = 0x40
+_COMPRESS_FROM = 96  # bytes; zlib's own header makes smaller blocks grow
+
+
+def _int_code(largest: int) -> int:
+    return 0 if largest < 0x100 else 1 if largest < 0x10000 else 2
+
+
+def _le_bytes(values: array) -> bytes:
+    if _BIG_ENDIAN:
+        values = array(values.typecode, values)
+        values.byteswap()
+    return values.tobytes()
+
+
+def _from_le(typecode: str, data: bytes) -> array:
+    out = array(typecode)
+    out.frombytes(data)
+    if _BIG_ENDIAN:
+        out.byteswap()
+    return out
+
+
+def encode_postings(ids: Sequence[int], weights: Sequence[float], values: Optional[list],
+                    fixed_size: Optional[int], compression: int = 3) -> bytes:
+    """One posting list (or block) as bytes: see the module's docstring."""
+    first = ids[0]
+    deltas = array("I", map(int.__sub__, ids[1:], ids[:-1])) if len(ids) > 1 else array("I")
+    id_code = _int_code(max(deltas) if deltas else 0)
+    parts = [struct.pack("<I", first), _le_bytes(array(_ID_CODES[id_code], deltas))]
+
+    low, high = min(weights), max(weights)
+    integral = (isinstance(weights, array) and weights.typecode in "BHIL") or all(
+        float(w).is_integer() for w in weights)
+    if low == high == 1:
+        weight_code = 0
+    elif low >= 0 and integral and high < 0x10000:
+        weight_code = 1 if high < 0x100 else 2
+        parts.append(_le_bytes(array(_WEIGHT_CODES[weight_code], map(int, weights))))
+    else:
+        weight_code = 3
+        parts.append(_le_bytes(array("f", weights)))
+
+    flags = id_code | weight_code << 2
+    if values and any(values):
+        if fixed_size and fixed_size > 0:
+            flags |= _VALUES_FIXED
+            parts.append(b"".join(values))
+        else:
+            flags |= _VALUES_PICKLED
+            parts.append(dumps(tuple(values), 2))
+    data = b"".join(parts)
+    if compression and len(data) >= _COMPRESS_FROM:
+        packed = zlib.compress(data, compression)
+        if len(packed) < len(data):
+            flags |= _ZLIB
+            data = packed
+    return bytes([flags]) + data
+
+
+def decode_postings(data: bytes, count: int, fixed_size: Optional[int]) -> Tuple[array, array, tuple]:
+    """``(ids, weights, values)`` of bytes made by :func:`encode_postings`."""
+    flags = data[0]
+    data = data[1:]
+    if flags & _ZLIB:
+        data = zlib.decompress(data)
+    id_code = _ID_CODES[flags & 3]
+    first = struct.unpack_from("<I", data)[0]
+    pos = 4
+    end = pos + (count - 1) * array(id_code).itemsize
+    ids = array("I", accumulate(_from_le(id_code, data[pos:end]), initial=first))
+    pos = end
+
+    weight_code = _WEIGHT_CODES[flags >> 2 & 3]
+    if weight_code is None:
+        weights = array("B", b"\x01") * count
+    else:
+        end = pos + count * array(weight_code).itemsize
+        weights = _from_le(weight_code, data[pos:end])
+        pos = end
+
+    if flags & _VALUES_FIXED:
+        values = tuple(data[i:i + fixed_size] for i in range(pos, pos + count * fixed_size, fixed_size))
+    elif flags & _VALUES_PICKLED:
+        values = loads(data[pos:])
+    else:
+        values = (None,) * count
+    return ids, weights, values
+
+
+class CompactPostingsWriter(W3PostingsWriter):
+    """Writes blocks as :func:`encode_postings` bytes; short lists go into the term record."""
+
+    def finish_postings(self):
+        terminfo = self._terminfo
+        if not self.written() and len(self._ids) <= self._inlinelimit:
+            terminfo.add_block(self)
+            # whoosh pickles inlined postings: small ints take 2-3 bytes, floats 9
+            weights = self._weights
+            if not (isinstance(weights, array) and weights.typecode in "BHIL"):
+                weights = [int(w) if float(w).is_integer() else w for w in weights]
+            terminfo.set_inlined(self._ids, weights, self._values)
+        else:
+            if self._ids:
+                self._write_block(last=True)
+            terminfo.set_extent(self._startoffset, self._postfile.tell() - self._startoffset)
+        self._terminfo = None
+        return terminfo
+
+    def _encoded(self) -> bytes:
+        return encode_postings(self._ids, self._weights, self._values,
+                               self._format.fixed_value_size(), self._compression)
+
+    def _write_block(self, last=False):
+        self._terminfo.add_block(self)
+        data = self._encoded()
+        head = _BLOCK_HEAD.pack(-len(data) if last else len(data), len(self._ids), self._ids[-1],
+                                self._maxweight, 0, length_to_byte(self._minlength),
+                                length_to_byte(self._maxlength))
+        self._postfile.write(head + data)
+        self._blockcount += 1
+        self._new_block()
+
+
+class CompactLeafMatcher(W3LeafMatcher):
+    """Reads :class:`CompactPostingsWriter` blocks."""
+
+    def _read_header(self):
+        self._baseoffset = self._startoffset  # no magic tag before the first block
+
+    def _goto(self, position):
+        self._data = self._ids = self._weights = self._values = None
+        self._i = 0
+        length, count, maxid, maxweight, _, minlen, maxlen = _BLOCK_HEAD.unpack(
+            self._postfile.get(position, _BLOCK_HEAD.size))
+        if length < 0:
+            self._lastblock = True
+            length = -length
+        self._dataoffset = position + _BLOCK_HEAD.size
+        self._nextoffset = self._dataoffset + length
+        self._blocklength, self._maxid, self._maxweight = count, maxid, maxweight
+        self._compression = 0
+        self._minlength = byte_to_length(minlen)
+        self._maxlength = byte_to_length(maxlen)
+
+    def _read_data(self):
+        data = self._postfile.get(self._dataoffset, self._nextoffset - self._dataoffset)
+        self._data = decode_postings(data, self._blocklength, self._fixedsize)
+
+    def _read_ids(self):
+        if self._data is None:
+            self._read_data()
+        self._ids = self._data[0]
+
+    def _read_weights(self):
+        if self._data is None:
+            self._read_data()
+        self._weights = self._data[1]
+
+    def _read_values(self):
+        if self._data is None:
+            self._read_data()
+        self._values = self._data[2]
+
+    def posting_arrays(self) -> Tuple[array, array]:
+        """Every remaining posting's ids and weights, a block at a time (for merging)."""
+        ids, weights = array("I"), []
+        while self.is_active():
+            if self._data is None:
+                self._read_data()
+            ids.extend(self._data[0][self._i:])
+            weights.extend(self._data[1][self._i:])
+            self._i = self._blocklength
+            self._next_block()
+        return ids, _weight_array(weights)
+
+
+class CompactFieldWriter(W3FieldWriter):
+    """whoosh's field writer, plus a whole posting list in one call."""
+
+    def add_posting_list(self, btext: bytes, ids: array, weights: array, lengths: Sequence[int]) -> None:
+        """Write one term's postings: ``ids`` ascending, ``lengths`` indexed by document number."""
+        self.start_term(btext)
+        writer = self._postwriter
+        limit = writer._blocklimit
+        for start in range(0, len(ids), limit):
+            if start:
+                writer._write_block()
+            block_ids = ids[start:start + limit]
+            block_weights = weights[start:start + limit]
+            block_lengths = [lengths[i] for i in block_ids]
+            writer._ids, writer._weights, writer._values = block_ids, block_weights, []
+            writer._maxweight = max(block_weights)
+            writer._minlength, writer._maxlength = min(block_lengths), max(block_lengths)
+        self.finish_term()
+
+
+class CompactCodec(W3Codec):
+    """whoosh's W3 codec with :class:`CompactPostingsWriter` posting lists."""
+
+    def __init__(self, blocklimit: int = 128, compression: int = 3, inlinelimit: int = 8):
+        super().__init__(blocklimit=blocklimit, compression=compression, inlinelimit=inlinelimit)
+
+    def field_writer(self, storage, segment):
+        return CompactFieldWriter(self, storage, segment)
+
+    def postings_writer(self, dbfile, byteids=False):
+        if byteids:  # term vectors (not used by searchidx's schema) keep whoosh's format
+            return super().postings_writer(dbfile, byteids=True)
+        return CompactPostingsWriter(dbfile, blocklimit=self._blocklimit, compression=self._compression,
+                                     inlinelimit=self._inlinelimit)
+
+    def postings_reader(self, dbfile, terminfo, format_, term=None, scorer=None):
+        if terminfo.is_inlined():
+            return super().postings_reader(dbfile, terminfo, format_, term=term, scorer=scorer)
+        offset, length = terminfo.extent()
+        return CompactLeafMatcher(dbfile, offset, length, format_, term=term, scorer=scorer)
+
+
+def _weight_array(weights) -> array:
+    try:
+        return array("I", weights)  # term frequencies
+    except TypeError:
+        return array("f", weights)
+
+
+def posting_arrays(matcher) -> Tuple[array, array]:
+    """A term matcher's ids and weights as arrays, without a Python step per posting
+    where the matcher allows it (for merging segments)."""
+    if isinstance(matcher, CompactLeafMatcher):
+        return matcher.posting_arrays()
+    if isinstance(matcher, ListMatcher) and matcher._weights is not None:
+        return array("I", matcher._ids), _weight_array(matcher._weights)
+    ids, weights = array("I"), []
+    while matcher.is_active():
+        ids.append(matcher.id())
+        weights.append(matcher.weight())
+        matcher.next()
+    return ids, _weight_array(weights)

@@ -1,0 +1,266 @@
+"""Writing and merging whoosh segments without a Python step per posting.
+
+whoosh's SegmentWriter turns every posting into a tuple, sorts them all and hands them
+one at a time to the codec: about 30 µs a posting, three times the analysis itself.
+Here the body fields (:class:`~searchidx.schema.FastFrequency`) gather per-term arrays of
+(document, frequency) as documents arrive, and each term's list is written in one call
+when the segment is flushed. Merging reads and writes whole posting lists the same way,
+streaming the segments' sorted term lists side by side. The small fields (ids, dates,
+names, titles' positions) keep whoosh's own path.
+"""
+from __future__ import annotations
+
+import heapq
+from array import array
+from itertools import groupby
+from operator import itemgetter
+from typing import Dict, Iterator, List, Optional, Tuple
+
+from whoosh.multiproc import MpWriter, SubWriterTask
+from whoosh.reading import SegmentReader
+from whoosh.writing import SegmentWriter
+
+from .codec import CompactCodec, posting_arrays
+from .schema import FastFrequency, term_positions
+
+
+def fast_field_names(schema) -> frozenset:
+    """The fields whose postings bypass whoosh's pool."""
+    if any(field.vector or field.separate_spelling() for _, field in schema.items()):
+        return frozenset()  # searchidx's schema has neither; whoosh's path handles them
+    return frozenset(name for name, field in schema.items() if isinstance(field.format, FastFrequency))
+
+
+def segments_to_merge(segments: list) -> list:
+    """The segments worth merging: a segment stays as it is while it holds more than
+    twice the documents of all smaller segments together; from the first one that does
+    not, it and every smaller one merge.
+
+    A large run's chunks all merge into one segment; a small run's segment waits until
+    the small ones add up to half the next, so each document is rewritten about log2(n)
+    times over the index's life and the segment count stays about log2(n).
+    """
+    ordered = sorted(segments, key=lambda s: s.doc_count_all(), reverse=True)
+    smaller = sum(s.doc_count_all() for s in ordered)
+    for position, segment in enumerate(ordered):
+        smaller -= segment.doc_count_all()
+        if segment.doc_count_all() <= 2 * smaller:
+            chosen = ordered[position:]
+            return chosen if len(chosen) > 1 else []
+    return []
+
+
+def merge_small_segments(writer, segments: list) -> list:
+    """A whoosh merge policy (``commit(mergetype=...)``) merging :func:`segments_to_merge`."""
+    chosen = segments_to_merge(segments)
+    for segment in chosen:
+        reader = SegmentReader(writer.storage, writer.schema, segment)
+        try:
+            writer.add_reader(reader)
+        finally:
+            reader.close()
+    return [segment for segment in segments if segment not in chosen]
+
+
+class FastSegmentWriter(SegmentWriter):
+    """whoosh's SegmentWriter with array-based posting lists for the body fields."""
+
+    def __init__(self, ix, **kwargs) -> None:
+        kwargs.setdefault("codec", CompactCodec())
+        SegmentWriter.__init__(self, ix, **kwargs)
+        self._init_fast_fields()
+
+    def _init_fast_fields(self) -> None:
+        self._fast = fast_field_names(self.schema)
+        # field -> term bytes -> array of document, frequency, document, frequency...
+        self._fast_postings: Dict[str, Dict[bytes, array]] = {name: {} for name in self._fast}
+        # segments merged into this one: (segment, first new document number, docmap)
+        self._merged: List[Tuple[object, int, Optional[dict]]] = []
+
+    def add_document(self, **fields) -> None:
+        # whoosh's add_document, with the body fields' terms gathered into arrays.
+        # Field and document boosts are not supported on those fields (searchidx gives none).
+        self._check_state()
+        schema = self.schema
+        perdocwriter = self.perdocwriter
+        docnum = self.docnum
+        add_post = self.pool.add
+        fieldnames = sorted(name for name in fields if not name.startswith("_"))
+        self._check_fields(schema, fieldnames)
+
+        perdocwriter.start_doc(docnum)
+        for fieldname in fieldnames:
+            value = fields[fieldname]
+            if value is None:
+                continue
+            field = schema[fieldname]
+            length = 0
+            if fieldname in self._fast:
+                postings = self._fast_postings[fieldname]
+                for term, positions in term_positions(value, field.analyzer).items():
+                    freq = len(positions)
+                    length += freq
+                    key = term.encode("utf-8")
+                    entry = postings.get(key)
+                    if entry is None:
+                        postings[key] = array("I", (docnum, freq))
+                    else:
+                        entry.append(docnum)
+                        entry.append(freq)
+            elif field.indexed:
+                for tbytes, freq, weight, vbytes in field.index(value):
+                    if field.scorable:
+                        length += freq
+                    add_post((fieldname, tbytes, docnum, weight, vbytes))
+            perdocwriter.add_field(fieldname, field, value if field.stored else None, length)
+            if field.column_type:
+                perdocwriter.add_column_value(fieldname, field.column_type, field.to_column_value(value))
+        perdocwriter.finish_doc()
+        self._added = True
+        self.docnum += 1
+
+    def add_reader(self, reader) -> None:
+        if not self._fast:
+            SegmentWriter.add_reader(self, reader)
+            return
+        self._check_state()
+        basedoc = self.docnum
+        fieldnames = set(self.schema.names()) | {
+            name for name in reader.indexed_field_names() if name in self.schema}
+        docmap = self.write_per_doc(fieldnames, reader)
+        for fieldname in sorted(reader.indexed_field_names()):
+            if fieldname in self.schema and fieldname not in self._fast:
+                for text in reader.lexicon(fieldname):
+                    matcher = reader.postings(fieldname, text)
+                    while matcher.is_active():
+                        docnum = matcher.id()
+                        newdoc = basedoc + docnum if docmap is None else docmap[docnum]
+                        # an inlined list without values gives "" (str) where the pool wants bytes
+                        value = matcher.value() or b""
+                        self.pool.add((fieldname, text, newdoc, matcher.weight(), value))
+                        matcher.next()
+        # the body fields are merged term by term at flush, from the segment's own files
+        self._merged.append((reader.segment(), basedoc, docmap))
+        self._added = True
+
+    def _flush_segment(self) -> None:
+        self.perdocwriter.close()
+        lengths = self.per_document_reader()
+        readers = [(SegmentReader(self.storage, self.schema, segment), base, docmap)
+                   for segment, base, docmap in self._merged]
+        try:
+            self._write_postings(lengths, readers)
+        finally:
+            for reader, _, _ in readers:
+                reader.close()
+            lengths.close()
+        self.fieldwriter.close()
+
+    def _write_postings(self, lengths, readers) -> None:
+        # Fields must reach the codec in name order: interleave whoosh's pool (sorted
+        # by field, then term) with the body fields.
+        pool_fields = groupby(self.pool.iter_postings(), key=itemgetter(0))
+        pending = next(pool_fields, None)
+        for name in sorted(self._fast):
+            while pending is not None and pending[0] <= name:
+                if pending[0] == name:
+                    raise AssertionError(f"postings of {name} reached whoosh's pool")
+                self.fieldwriter.add_postings(self.schema, lengths, pending[1])
+                pending = next(pool_fields, None)
+            self._write_fast_field(name, lengths, readers)
+        while pending is not None:
+            self.fieldwriter.add_postings(self.schema, lengths, pending[1])
+            pending = next(pool_fields, None)
+
+    def _write_fast_field(self, name: str, lengths, readers) -> None:
+        own = self._fast_postings.pop(name)
+        self._fast_postings[name] = {}
+        sources = [_numbered(sorted(own), 0)]
+        infos = [_TermInfos(reader, name) for reader, _, _ in readers]
+        sources += [_numbered(terms, number) for number, terms in enumerate(infos, 1)]
+        field_lengths = [lengths.doc_field_length(docnum, name) for docnum in range(self.docnum)]
+        fieldwriter = self.fieldwriter
+        fieldwriter.start_field(name, self.schema[name])
+        for key, group in groupby(heapq.merge(*sources), key=itemgetter(0)):
+            ids, weights = array("I"), array("I")
+            for _, number in group:
+                if number == 0:
+                    entry = own.pop(key)
+                    ids.extend(entry[0::2])
+                    weights.extend(entry[1::2])
+                else:
+                    reader, base, docmap = readers[number - 1]
+                    part_ids, part_weights = posting_arrays(infos[number - 1].matcher(key))
+                    if docmap is None:
+                        ids.extend(map(base.__add__, part_ids))
+                    else:
+                        ids.extend(map(docmap.__getitem__, part_ids))
+                    if part_weights.typecode != "I":
+                        part_weights = array("I", map(round, part_weights))
+                    weights.extend(part_weights)
+            if ids:
+                fieldwriter.add_posting_list(key, ids, weights, field_lengths)
+        fieldwriter.finish_field()
+
+
+def _numbered(terms, number: int) -> Iterator[Tuple[bytes, int]]:
+    return ((term, number) for term in terms)
+
+
+class _TermInfos:
+    """A segment's terms of one field in order, each with its term record read on the
+    way (a lookup per term in whoosh's hash table costs as much as the merge itself)."""
+
+    def __init__(self, reader, name: str) -> None:
+        self._reader, self._name = reader, name
+        self._infos: Dict[bytes, object] = {}
+        self._fieldobj = reader.schema[name]
+
+    def __iter__(self) -> Iterator[bytes]:
+        if self._name not in self._reader.indexed_field_names():
+            return
+        for (fieldname, term), info in self._reader._terms.items_from(self._name, b""):
+            if fieldname != self._name:
+                return
+            self._infos[term] = info
+            yield term
+
+    def matcher(self, term: bytes):
+        info = self._infos.pop(term)
+        reader = self._reader
+        if reader.has_deletions():  # whoosh's own matcher skips deleted documents
+            return reader.postings(self._name, term)
+        return reader._terms._codec.postings_reader(reader._terms._postfile, info, self._fieldobj.format)
+
+
+class _FastSubWriterTask(SubWriterTask):
+    """whoosh's worker process, writing its segment with :class:`FastSegmentWriter`."""
+
+    def run(self) -> None:
+        import whoosh.multiproc
+
+        # The worker builds its writer from this module-level name; the patch only
+        # lives in this forked child.
+        whoosh.multiproc.SegmentWriter = FastSegmentWriter
+        SubWriterTask.run(self)
+
+
+class FastMpWriter(MpWriter):
+    """whoosh's multi-process writer: each worker writes its own segment, fast."""
+
+    def __init__(self, ix, **kwargs) -> None:
+        kwargs.setdefault("codec", CompactCodec())
+        MpWriter.__init__(self, ix, **kwargs)
+        FastSegmentWriter._init_fast_fields(self)
+
+    def _new_task(self):
+        task = _FastSubWriterTask(self.storage, self.indexname, self.jobqueue, self.resultqueue,
+                                  self.subargs, self.multisegment)
+        self.tasks.append(task)
+        task.start()
+        return task
+
+    add_reader = FastSegmentWriter.add_reader
+    _flush_segment = FastSegmentWriter._flush_segment
+    _write_postings = FastSegmentWriter._write_postings
+    _write_fast_field = FastSegmentWriter._write_fast_field
