@@ -17,6 +17,7 @@ from .errors import QueryError
 from .indexing import Index
 from .query import QueryPlan, RankingWeights, build_query, clip_query, date_range_query, province_query
 from .schema import decompress_text
+from .scorer import ArrayScorer
 
 __all__ = ["Snippet", "Hit", "SearchResults", "Searcher", "search", "make_snippets", "match_spans"]
 
@@ -114,6 +115,7 @@ class Searcher:
         self.index = index
         self.weights = weights or RankingWeights()
         self._searcher = index.whoosh_index.searcher(weighting=_scoring(self.weights))
+        self._scorer = ArrayScorer(self._searcher)
         # folded syllable -> (document frequency, most frequent exact form), built on first use
         self._fold_map: Optional[Dict[str, Tuple[int, str]]] = None
 
@@ -129,6 +131,7 @@ class Searcher:
     def refresh(self) -> None:
         """See the latest commit."""
         self._searcher = self._searcher.refresh()
+        self._scorer = ArrayScorer(self._searcher)
         self._fold_map = None
 
     def search(
@@ -192,19 +195,18 @@ class Searcher:
             res = s.search(plan.query, limit=end, sortedby="day", reverse=True)
             # Sorted results have no relevance score (whoosh puts the sort key there).
             return [(h.docnum, None) for h in res][end - limit:], len(res)
+        # Scores come from arrays (searchidx.scorer), equal to whoosh's own.
+        mask, scores = self._scorer.evaluate(plan.query)
+        total = int(mask.sum())
         if plan.all_words is None:
-            res = s.search(plan.query, limit=end)
-            return [(h.docnum, h.score) for h in res][end - limit:], len(res)
-        # Short keyword queries: documents with every word first, then the rest.
-        first = s.search(plan.query, limit=end, filter=plan.all_words)
-        ranked = [(h.docnum, h.score) for h in first]
-        if len(ranked) < end:
-            rest = s.search(plan.query, limit=end - len(ranked), mask=plan.all_words)
-            ranked += [(h.docnum, h.score) for h in rest]
-            total = len(first) + len(rest)
+            docs = list(self._scorer.ranked(mask, scores, end))
         else:
-            total = len(s.search(plan.query, limit=1))
-        return ranked[end - limit:], total
+            # Short keyword queries: documents with every word first, then the rest.
+            every, _ = self._scorer.evaluate(plan.all_words)
+            docs = list(self._scorer.ranked(mask & every, scores, end))
+            if len(docs) < end:
+                docs += list(self._scorer.ranked(mask & ~every, scores, end - len(docs)))
+        return [(int(d), float(scores[d])) for d in docs[end - limit:]], total
 
     def _facets(self, query: wq.Query) -> Dict[str, Dict[str, int]]:
         out: Dict[str, Dict[str, int]] = {}
