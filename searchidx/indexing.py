@@ -96,7 +96,7 @@ class Index:
     def manifest(self) -> "Manifest":
         return Manifest(os.path.join(self.path, _MANIFEST))
 
-    def writer(self, wait: float = 0.0, chunk_docs: int = 2000, procs: int = 1) -> "IndexWriter":
+    def writer(self, wait: float = 0.0, chunk_docs: int = 10000, procs: int = 1) -> "IndexWriter":
         """A writer holding the index lock; waits up to ``wait`` seconds for it."""
         return IndexWriter(self, wait=wait, chunk_docs=chunk_docs, procs=procs)
 
@@ -502,7 +502,7 @@ class IndexWriter:
     lock from start to end, so no other writer slips in between chunks.
     """
 
-    def __init__(self, index: Index, wait: float = 0.0, chunk_docs: int = 2000,
+    def __init__(self, index: Index, wait: float = 0.0, chunk_docs: int = 10000,
                  procs: int = 1, chunk_bytes: int = 32 << 20):
         self.index = index
         self.chunk_docs = max(1, chunk_docs)
@@ -681,7 +681,7 @@ def index_paths(
     prune: bool = False,
     progress: Optional[Progress] = None,
     wait: float = 0.0,
-    chunk_docs: int = 2000,
+    chunk_docs: int = 10000,
     procs: Optional[int] = None,
     max_doc_bytes: Optional[int] = None,
 ) -> IndexReport:

@@ -17,7 +17,6 @@ from .errors import QueryError
 from .indexing import Index
 from .query import QueryPlan, RankingWeights, build_query, clip_query, date_range_query, province_query
 from .schema import decompress_text
-from .scorer import ArrayScorer
 
 __all__ = ["Snippet", "Hit", "SearchResults", "Searcher", "search", "make_snippets", "match_spans"]
 
@@ -25,6 +24,9 @@ __all__ = ["Snippet", "Hit", "SearchResults", "Searcher", "search", "make_snippe
 _PLAIN_WORD = re.compile(r"[^\W_]+")
 _OPERATORS = {"AND", "OR", "NOT"}
 _MAX_SUGGESTED_WORD = 30  # spelling suggestions for longer "words" cost seconds, help no one
+# From this many documents on, queries are scored with arrays (searchidx.scorer); below it
+# whoosh's own matchers take a few milliseconds, and a cold start saves importing numpy.
+ARRAY_SCORING_FROM = 2000
 
 
 @dataclass
@@ -115,7 +117,7 @@ class Searcher:
         self.index = index
         self.weights = weights or RankingWeights()
         self._searcher = index.whoosh_index.searcher(weighting=_scoring(self.weights))
-        self._scorer = ArrayScorer(self._searcher)
+        self._scorer = None  # an ArrayScorer, made on first use for a large index
         # folded syllable -> (document frequency, most frequent exact form), built on first use
         self._fold_map: Optional[Dict[str, Tuple[int, str]]] = None
 
@@ -131,7 +133,7 @@ class Searcher:
     def refresh(self) -> None:
         """See the latest commit."""
         self._searcher = self._searcher.refresh()
-        self._scorer = ArrayScorer(self._searcher)
+        self._scorer = None
         self._fold_map = None
 
     def search(
@@ -195,18 +197,45 @@ class Searcher:
             res = s.search(plan.query, limit=end, sortedby="day", reverse=True)
             # Sorted results have no relevance score (whoosh puts the sort key there).
             return [(h.docnum, None) for h in res][end - limit:], len(res)
-        # Scores come from arrays (searchidx.scorer), equal to whoosh's own.
-        mask, scores = self._scorer.evaluate(plan.query)
+        if self._searcher.doc_count_all() < ARRAY_SCORING_FROM:
+            return self._run_whoosh(plan, limit, end)
+        return self._run_arrays(plan, limit, end)
+
+    def _run_arrays(self, plan: QueryPlan, limit: int, end: int):
+        if self._scorer is None:
+            from .scorer import ArrayScorer
+
+            self._scorer = ArrayScorer(self._searcher)
+        scorer = self._scorer
+        mask, scores = scorer.evaluate(plan.query)
         total = int(mask.sum())
         if plan.all_words is None:
-            docs = list(self._scorer.ranked(mask, scores, end))
+            docs = list(scorer.ranked(mask, scores, end))
         else:
             # Short keyword queries: documents with every word first, then the rest.
-            every, _ = self._scorer.evaluate(plan.all_words)
-            docs = list(self._scorer.ranked(mask & every, scores, end))
+            every, _ = scorer.evaluate(plan.all_words)
+            docs = list(scorer.ranked(mask & every, scores, end))
             if len(docs) < end:
-                docs += list(self._scorer.ranked(mask & ~every, scores, end - len(docs)))
+                docs += list(scorer.ranked(mask & ~every, scores, end - len(docs)))
         return [(int(d), float(scores[d])) for d in docs[end - limit:]], total
+
+    def _run_whoosh(self, plan: QueryPlan, limit: int, end: int):
+        s = self._searcher
+        # (whoosh takes an empty filter for no filter: tiers only when some document has every word)
+        every = set(s.docs_for_query(plan.all_words)) if plan.all_words is not None else set()
+        if not every:
+            res = s.search(plan.query, limit=end)
+            return [(h.docnum, h.score) for h in res][end - limit:], len(res)
+        # Short keyword queries: documents with every word first, then the rest.
+        first = s.search(plan.query, limit=end, filter=every)
+        ranked = [(h.docnum, h.score) for h in first]
+        if len(ranked) < end:
+            rest = s.search(plan.query, limit=end - len(ranked), mask=every)
+            ranked += [(h.docnum, h.score) for h in rest]
+            total = len(first) + len(rest)
+        else:
+            total = len(s.search(plan.query, limit=1))
+        return ranked[end - limit:], total
 
     def _facets(self, query: wq.Query) -> Dict[str, Dict[str, int]]:
         out: Dict[str, Dict[str, int]] = {}

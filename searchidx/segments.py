@@ -31,22 +31,41 @@ def fast_field_names(schema) -> frozenset:
     return frozenset(name for name, field in schema.items() if isinstance(field.format, FastFrequency))
 
 
-def segments_to_merge(segments: list) -> list:
-    """The segments worth merging: a segment stays as it is while it holds more than
-    twice the documents of all smaller segments together; from the first one that does
-    not, it and every smaller one merge.
+# Segments this large are not merged at the end of a run: merging costs about as much
+# as indexing the documents again (whoosh's term dictionary is read and written term by
+# term), while queries over a few more segments cost well under a millisecond each.
+LARGE_SEGMENT_DOCS = 1000
+# ... unless this many of about one size pile up (sizes within a factor of ten).
+SEGMENTS_PER_TIER = 20
 
-    A large run's chunks all merge into one segment; a small run's segment waits until
-    the small ones add up to half the next, so each document is rewritten about log2(n)
-    times over the index's life and the segment count stays about log2(n).
+
+def segments_to_merge(segments: list) -> list:
+    """The segments a run's last commit merges.
+
+    Small segments (under LARGE_SEGMENT_DOCS documents): one stays as it is while it
+    holds more than twice the documents of all smaller ones together; from the first
+    that does not, it and every smaller one merge. So a small run's segment waits until
+    the small ones add up to half the next, and each document is rewritten about log2(n)
+    times before its segment is large. Large segments merge only when SEGMENTS_PER_TIER
+    of them fall within a factor of ten of each other.
     """
-    ordered = sorted(segments, key=lambda s: s.doc_count_all(), reverse=True)
-    smaller = sum(s.doc_count_all() for s in ordered)
+    small = [s for s in segments if s.doc_count_all() < LARGE_SEGMENT_DOCS]
+    ordered = sorted(small, key=lambda s: s.doc_count_all(), reverse=True)
+    below = sum(s.doc_count_all() for s in ordered)
     for position, segment in enumerate(ordered):
-        smaller -= segment.doc_count_all()
-        if segment.doc_count_all() <= 2 * smaller:
-            chosen = ordered[position:]
-            return chosen if len(chosen) > 1 else []
+        below -= segment.doc_count_all()
+        if segment.doc_count_all() <= 2 * below:
+            if len(ordered) - position > 1:
+                return ordered[position:]
+            break
+    tiers: dict = {}
+    for segment in segments:
+        if segment.doc_count_all() >= LARGE_SEGMENT_DOCS:
+            tier = len(str(segment.doc_count_all() // LARGE_SEGMENT_DOCS))
+            tiers.setdefault(tier, []).append(segment)
+    for tier in sorted(tiers):
+        if len(tiers[tier]) >= SEGMENTS_PER_TIER:
+            return tiers[tier]
     return []
 
 

@@ -5,6 +5,7 @@ import pytest
 from searchidx import Searcher, open_index
 from searchidx.indexing import index_paths
 from searchidx.query import build_query
+from searchidx.scorer import ArrayScorer
 
 QUERIES = [
     "nhân quyền", "nhan quyen", "Ủy ban nhân dân tỉnh", "giảm nghèo Hà Giang",
@@ -21,7 +22,7 @@ def _compare(searcher, text):
     queries = [plan.query] + ([plan.all_words] if plan.all_words is not None else [])
     for query in queries:
         expected = {h.docnum: h.score for h in searcher._searcher.search(query, limit=None)}
-        mask, scores = searcher._scorer.evaluate(query)
+        mask, scores = ArrayScorer(searcher._searcher).evaluate(query)
         got = {int(d): float(scores[d]) for d in np.flatnonzero(mask)}
         assert got.keys() == expected.keys(), text
         for docnum, score in expected.items():
@@ -50,9 +51,18 @@ def test_array_scores_across_segments_with_deletions(corpus_dir, tmp_path):
             _compare(searcher, text)
 
 
-def test_ranking_breaks_ties_by_document_number():
-    from searchidx.scorer import ArrayScorer
+@pytest.mark.parametrize("page", [1, 2])
+def test_both_ways_of_running_a_query_rank_alike(corpus_index, page):
+    with Searcher(open_index(corpus_index)) as searcher:
+        for text in QUERIES:
+            plan = build_query(searcher._searcher.reader(), text, searcher.weights)
+            by_whoosh = searcher._run_whoosh(plan, 5, 5 * page)
+            by_arrays = searcher._run_arrays(plan, 5, 5 * page)
+            assert [d for d, _ in by_arrays[0]] == [d for d, _ in by_whoosh[0]], text
+            assert by_arrays[1] == by_whoosh[1], text
 
+
+def test_ranking_breaks_ties_by_document_number():
     mask = np.array([True, True, False, True, True])
     scores = np.array([1.0, 2.0, 9.0, 2.0, 0.5])
     assert list(ArrayScorer.ranked(mask, scores, 3)) == [1, 3, 0]

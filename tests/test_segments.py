@@ -9,7 +9,7 @@ from searchidx import open_index
 from searchidx.codec import CompactCodec, decode_postings, encode_postings
 from searchidx.documents import discover, read_source
 from searchidx.indexing import document_fields, index_paths
-from searchidx.segments import FastSegmentWriter, segments_to_merge
+from searchidx.segments import SEGMENTS_PER_TIER, FastSegmentWriter, segments_to_merge
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -96,7 +96,7 @@ def test_merging_keeps_every_posting_and_drops_deleted_documents(corpus_dir, tmp
     assert _postings(ix) == _postings(reference)
 
 
-def test_merge_policy_merges_equal_chunks_and_spares_a_big_segment():
+def test_merge_policy_merges_small_segments_geometrically_and_leaves_large_ones():
     class Segment:
         def __init__(self, count):
             self.count = count
@@ -104,14 +104,17 @@ def test_merge_policy_merges_equal_chunks_and_spares_a_big_segment():
         def doc_count_all(self):
             return self.count
 
-    chunks = [Segment(1000) for _ in range(8)] + [Segment(40)]
+    chunks = [Segment(100) for _ in range(8)] + [Segment(40)]
     assert len(segments_to_merge(chunks)) == 9
-    big, small = Segment(80000), Segment(50)
+    big, small = Segment(800), Segment(50)
     assert segments_to_merge([big, small]) == []
     other = Segment(60)
     assert segments_to_merge([big, small, other]) == [other, small]
-    half = Segment(40000)
+    half = Segment(400)
     assert len(segments_to_merge([big, half, small])) == 3
+    large = [Segment(5000) for _ in range(SEGMENTS_PER_TIER - 1)] + [Segment(90000)]
+    assert segments_to_merge(large + [Segment(3)]) == []
+    assert len(segments_to_merge(large + [Segment(9000)])) == SEGMENTS_PER_TIER
 
 
 def test_a_run_ends_with_its_chunks_merged(corpus_dir, tmp_path):
