@@ -8,7 +8,9 @@ plain words: a search box should not answer a typo with an error.
 
 Ranking of free words mixes, with weights (see RankingWeights):
 exact syllables and pyvi words when the user typed diacritics, folded syllables
-and folded words always, and a phrase bonus when the words stand together.
+and folded words always, adjacent syllables that link two words, and a phrase
+bonus when the words stand together. A query typed with diacritics is read as
+typed, bare syllables included ("CO" is not "có").
 """
 from __future__ import annotations
 
@@ -46,13 +48,18 @@ class RankingWeights:
     k1: float = 1.5  # BM25 term-frequency saturation
     b: float = 0.75  # BM25 length normalization
     title_b: float = 0.3
+    pairs_in_word: float = 0.0  # share of `pairs` for a pair inside one word matched as typed
+    accented_share: float = 0.5  # a query with marks on this share of its syllables is read as typed
 
 
 # Words that make a question rather than say what it is about: "bệnh gì", "khi nào".
-# Folded, so they apply to queries typed with or without marks.
-QUESTION_WORDS = frozenset(fold(w) for w in """
+# Folded for queries typed without marks; as written for queries read as typed,
+# where "Thi" (a name), "CO" or "não" (brain) ask nothing.
+_QUESTION_TEXT = """
 gì nào sao đâu ai bao nhiêu mấy thế như thì là có không phải được những các của
-""".split())
+""".split()
+QUESTION_WORDS = frozenset(fold(w) for w in _QUESTION_TEXT)
+QUESTION_WORDS_EXACT = frozenset(normalize_token(w) for w in _QUESTION_TEXT)
 
 # ---- parsing ---------------------------------------------------------------
 
@@ -515,6 +522,11 @@ class QueryBuilder:
     def scoring_query(self, units: List[Unit], pyvi_words: List[str]) -> Optional[wq.Query]:
         w = self.weights
         accented = any(u.accented for u in units)
+        # A query typed with marks is read as typed: its unmarked syllables are meant
+        # so too ("CO", "Thi", "anh" are not "có", "thì", "ảnh"). A query with marks on
+        # only a few syllables is taken as typed carelessly: its bare syllables stay folded.
+        letters = [u for u in units if not u.parts and u.folded.isalpha()]
+        as_typed = accented and sum(u.accented for u in letters) >= w.accented_share * len(letters)
         clauses: List[wq.Query] = []
 
         def add(fieldname: str, term: str, boost: float) -> None:
@@ -523,17 +535,37 @@ class QueryBuilder:
                 if w.title > 0 and fieldname in _TITLE_FIELD:
                     clauses.append(wq.Term(_TITLE_FIELD[fieldname], term, boost=boost * w.title))
 
+        def exact(text: str) -> bool:
+            """Whether a syllable or word is matched as typed (else folded)."""
+            return as_typed or has_diacritics(text)
+
         # Syllables and words found in most documents cost time and tell little:
-        # they are left out of the score when enough others remain.
-        kept = [u for u in units if not self._frequent("body_folded", u.folded)]
-        if w.question_words:
-            kept = [u for u in kept if u.folded not in QUESTION_WORDS]
-        if len(kept) < 3:
+        # they are left out of the score when enough others remain. Both tests look
+        # at the form that scores: "nấm" is rare though "nam" is everywhere, and
+        # "CO" asks nothing though "có" does.
+        def uninformative(text: str, exact_field: str, folded_field: str) -> bool:
+            if exact(text):
+                return (self._frequent(exact_field, text)
+                        or (w.question_words and text in QUESTION_WORDS_EXACT))
+            folded = fold(text)
+            return self._frequent(folded_field, folded) or (w.question_words and folded in QUESTION_WORDS)
+
+        kept = [u for u in units if not uninformative(u.exact, "body", "body_folded")]
+        filtered = len(kept) >= 3
+        if not filtered:
             kept = units
         for u in kept:
-            if u.accented:
+            if u.parts:
+                # A code or date (15/2020/NĐ-CP, 23/12/2018) is a word of its own
+                # (pyvi splits it into pieces).
+                if exact(u.exact):
+                    add("body", u.exact, w.words)
+                else:
+                    add("body_folded", u.folded, w.unaccented_words)
+            elif exact(u.exact):
                 add("body", u.exact, w.syllables)
-                add("body_folded", u.folded, w.folded_syllables)
+                if not (filtered and self._frequent("body_folded", u.folded)):
+                    add("body_folded", u.folded, w.folded_syllables)
             else:
                 add("body_folded", u.folded, w.unaccented_syllables)
                 if not accented:
@@ -549,22 +581,32 @@ class QueryBuilder:
                 if ngram not in seen:
                     seen.add(ngram)
                     candidates.append(ngram)
-        informative = [c for c in candidates if not self._frequent("words_folded", fold(c))
-                       and not (w.question_words and fold(c) in QUESTION_WORDS)]
-        if len(informative) >= 3:
+        informative = [c for c in candidates if not uninformative(c, "words", "words_folded")]
+        filtered = len(informative) >= 3
+        if filtered:
             candidates = informative
         for word in candidates:
             folded = fold(word)
-            if has_diacritics(word):
+            if exact(word):
                 add("words", word, w.words)
-                add("words_folded", folded, w.folded_words)
+                if not (filtered and self._frequent("words_folded", folded)):
+                    add("words_folded", folded, w.folded_words)
             else:
                 add("words_folded", folded, w.unaccented_words)
         if w.pairs > 0:
             informative_syl = {id(u) for u in kept}
+            # A pair inside a word matched as typed repeats that word's match:
+            # it scores only between words (proximity), unless pairs_in_word says so.
+            inside = set()
+            for word in pyvi_words:
+                if exact(word):
+                    parts = word.split("_")
+                    inside.update(zip(parts, parts[1:]))
             for a, b in zip(syl, syl[1:]):
                 if id(a) in informative_syl and id(b) in informative_syl:
-                    clauses.append(wq.Term("body_pairs", a.folded + "_" + b.folded, boost=w.pairs))
+                    boost = w.pairs * (w.pairs_in_word if (a.exact, b.exact) in inside else 1.0)
+                    if boost > 0:
+                        clauses.append(wq.Term("body_pairs", a.folded + "_" + b.folded, boost=boost))
         if 1 < len(syl) <= 8 and w.phrase > 0:
             clauses.append(wq.And([wq.Term("body_pairs", a.folded + "_" + b.folded)
                                    for a, b in zip(syl, syl[1:])], boost=w.phrase))

@@ -89,6 +89,86 @@ def test_exact_diacritics_rank_above_folded_matches(tiny_index):
         assert ranked[-1] == "nhan-qua"
 
 
+@pytest.fixture
+def health_index(tmp_path):
+    """Seven short health items: "nam"/"năm" in most, "nấm" and "CO" in one each."""
+    index = open_index(str(tmp_path / "health"), create=True)
+    texts = {
+        "kham": "Năm nay nam giới khám sức khỏe định kỳ tại bệnh viện.",
+        "mo": "Năm ngoái nam bệnh nhân được phẫu thuật thành công.",
+        "mien-nam": "Miền Nam có nhiều bệnh nhân ngộ độc thực phẩm trong năm.",
+        "mot-lan": "Cả năm chỉ có một lần đi khám.",
+        "khi-co": "Ngộ độc khí CO khi đốt than sưởi trong phòng kín gây tử vong.",
+        "ruou": "Người bệnh có dấu hiệu ngộ độc rượu thì cần đến bệnh viện ngay.",
+        "nam-rung": "Người già nên hạn chế ăn nấm rừng vì dễ ngộ độc.",
+    }
+    with index.writer() as writer:
+        for doc_id, text in texts.items():
+            writer.add(Document(id=doc_id, text=text, title="", path=doc_id, source=doc_id,
+                                date="2024-01-02", province=None, people=[], agencies=[],
+                                format="txt", content_hash=doc_id, extra={}))
+    return index
+
+
+def scored_terms(index, text, **weights):
+    """(field, term, boost) of the plain terms that score ``text``."""
+    from dataclasses import replace
+
+    from whoosh import query as wq
+
+    from searchidx.query import RankingWeights, build_query
+
+    with index.whoosh_index.reader() as reader:
+        plan = build_query(reader, text, replace(RankingWeights(), **weights))
+    children = plan.query.subqueries if isinstance(plan.query, wq.Or) else [plan.query]
+    return {(q.fieldname, q.text, q.boost) for q in children if isinstance(q, wq.Term)}
+
+
+def terms_of(scored, field):
+    return {t for f, t, _ in scored if f == field}
+
+
+def test_rare_accented_word_scores_though_its_folded_form_is_everywhere(health_index):
+    # "nam" (nam, năm, Nam) is in most documents; "nấm" (mushroom) in one.
+    scored = scored_terms(health_index, "Nhóm người nào nên hạn chế ăn nấm?")
+    assert "nấm" in terms_of(scored, "words")
+    assert "nam" not in terms_of(scored, "words_folded")  # the frequent folded form adds nothing
+    with Searcher(health_index) as s:
+        assert ids(s.search("Nhóm người nào nên hạn chế ăn nấm?"))[0] == "nam-rung"
+
+
+def test_accented_query_reads_bare_syllables_as_typed(health_index):
+    # "CO" is not "có" (a question word): in a query typed with marks it is meant as typed.
+    scored = scored_terms(health_index, "Ngộ độc CO gây ra điều gì?")
+    assert "co" in terms_of(scored, "words")
+    assert "gì" not in terms_of(scored, "words")
+    with Searcher(health_index) as s:
+        assert ids(s.search("Ngộ độc CO gây ra điều gì?"))[0] == "khi-co"
+    # Without marks "co" may be "có": folded, and a question word.
+    assert not terms_of(scored_terms(health_index, "Ngo doc CO gay ra dieu gi?"), "words")
+    # A query with marks on few syllables was typed carelessly: its bare syllables stay folded.
+    careless = scored_terms(health_index, "nguoi benh ngộ doc ruou")
+    assert "benh" in terms_of(careless, "body_folded")
+    assert "benh" not in terms_of(careless, "words")
+
+
+def test_pairs_score_between_words_not_inside_them(health_index):
+    scored = scored_terms(health_index, "hạn chế ăn nấm rừng")
+    pairs = terms_of(scored, "body_pairs")
+    assert "han_che" not in pairs  # inside "hạn_chế", matched as a word already
+    assert {"che_an", "an_nam"} <= pairs
+    assert "han_che" in terms_of(scored_terms(health_index, "hạn chế ăn nấm rừng", pairs_in_word=1.0),
+                                 "body_pairs")
+    # Unaccented words are matched folded: their inner pairs still count.
+    assert "han_che" in terms_of(scored_terms(health_index, "han che an nam rung"), "body_pairs")
+
+
+def test_codes_and_dates_score_as_words(health_index):
+    scored = scored_terms(health_index, "Nghị định 15/2020/NĐ-CP ngày 3/2/2020")
+    assert ("body", "15/2020/nđ-cp", 1.0) in scored
+    assert ("body", "3/2/2020", 1.0) in scored
+
+
 def test_snippets_mark_exact_words_with_offsets(searcher):
     results = searcher.search("chuyển đổi số", limit=5)
     assert results.hits
