@@ -24,6 +24,10 @@ __all__ = ["Snippet", "Hit", "SearchResults", "Searcher", "search", "make_snippe
 _PLAIN_WORD = re.compile(r"[^\W_]+")
 _OPERATORS = {"AND", "OR", "NOT"}
 _MAX_SUGGESTED_WORD = 30  # spelling suggestions for longer "words" cost seconds, help no one
+# A query this short is also respelled when it holds a word the index lacks, however
+# many hits it has (a typo beside a common word); a longer question only when it finds
+# little: respelling costs 0.1-0.5 s a word in whoosh's term dictionary.
+_SUGGEST_WHEN_UNKNOWN_UPTO = 4
 # From this many documents on, queries are scored with arrays (searchidx.scorer); below it
 # whoosh's own matchers take a few milliseconds, and a cold start saves importing numpy.
 ARRAY_SCORING_FROM = 2000
@@ -183,7 +187,8 @@ class Searcher:
         results = SearchResults(text, total, ranked, page, limit, 0.0, warnings=plan.warnings)
         if facets:
             results.facets = self._facets(plan.query)
-        if suggest and (total < 3 or self._has_unknown_word(text)):
+        if suggest and (total < 3 or (len(_PLAIN_WORD.findall(text)) <= _SUGGEST_WHEN_UNKNOWN_UPTO
+                                      and self._has_unknown_word(text))):
             results.suggestions = self.suggest(clip_query(text)[0])
         results.took_ms = (time.perf_counter() - started) * 1000
         return results

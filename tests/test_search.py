@@ -317,6 +317,12 @@ def test_did_you_mean(searcher):
     assert "nhân quyền" in searcher.search("nhaan quyeen").suggestions
     empty = searcher.search("xyzzyq")
     assert empty.total == 0
+    # a short query with a typo beside a known word is respelled though it has hits
+    typo = searcher.search("tỉnh quyeen")
+    assert typo.total >= 3 and typo.suggestions
+    # a long question with many hits is not: respelling costs more than it helps there
+    question = searcher.search("ủy ban nhân dân tỉnh đã làm gì cho quyeen lợi người dân")
+    assert question.total >= 3 and question.suggestions == []
 
 
 def test_document_numbers_are_searchable(searcher):
