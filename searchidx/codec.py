@@ -9,7 +9,9 @@ pairs above all), so that per-term overhead made the index 14x the text. Here:
   when that pays;
 - lists of up to ``inlinelimit`` postings live inside the term record (whoosh's own
   inlining, which its W3 writer never reaches: it tests ``len < inlinelimit`` with 1);
-- the term dictionary, columns and stored fields stay whoosh's own.
+- a term's record (document frequency, weights, lengths, where its postings are) is
+  varints, 5-30 bytes where whoosh packs 22 bytes and pickles the inlined postings;
+- the term dictionary's hash file, columns and stored fields stay whoosh's own.
 Segments written by whoosh's W3Codec stay readable: each segment names its codec.
 """
 from __future__ import annotations
@@ -22,7 +24,9 @@ from itertools import accumulate
 from pickle import dumps, loads
 from typing import Optional, Sequence, Tuple
 
-from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter, W3LeafMatcher, W3PostingsWriter
+from whoosh.codec.whoosh3 import (W3Codec, W3FieldCursor, W3FieldWriter, W3LeafMatcher,
+                                  W3PostingsWriter, W3TermInfo, W3TermsReader)
+from whoosh.reading import TermNotFound
 from whoosh.matching import ListMatcher
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
@@ -125,6 +129,149 @@ def decode_postings(data: bytes, count: int, fixed_size: Optional[int]) -> Tuple
     return ids, weights, values
 
 
+def _put_varint(out: bytearray, n: int) -> None:
+    while n >= 0x80:
+        out.append((n & 0x7F) | 0x80)
+        n >>= 7
+    out.append(n)
+
+
+def _get_varint(data: bytes, pos: int) -> Tuple[int, int]:
+    n = shift = 0
+    while True:
+        byte = data[pos]
+        pos += 1
+        n |= (byte & 0x7F) << shift
+        if byte < 0x80:
+            return n, pos
+        shift += 7
+
+
+_INLINED, _FLOAT_WEIGHTS, _HAS_VALUES = 1, 2, 4
+_FLOAT = struct.Struct("<f")
+
+
+class CompactTermInfo(W3TermInfo):
+    """A term's record as varints. Weights are term frequencies (whole numbers) in
+    searchidx's fields; others are stored as 4-byte floats."""
+
+    def to_bytes(self) -> bytes:
+        inlined = self._inlined
+        weights = [self._weight, self._maxweight] + (list(inlined[1]) if inlined else [])
+        integral = all(float(w).is_integer() and w >= 0 for w in weights)
+        values = inlined[2] if inlined else ()
+        flags = ((_INLINED if inlined else 0) | (0 if integral else _FLOAT_WEIGHTS)
+                 | (_HAS_VALUES if any(values) else 0))
+        out = bytearray([flags, length_to_byte(self._minlength) if self._minlength else 0,
+                         length_to_byte(self._maxlength)])
+
+        def put_weight(w) -> None:
+            if integral:
+                _put_varint(out, int(w))
+            else:
+                out.extend(_FLOAT.pack(w))
+
+        _put_varint(out, self._df)
+        put_weight(self._weight)
+        put_weight(self._maxweight)
+        minid = 0 if self._minid is None else self._minid
+        _put_varint(out, minid)
+        _put_varint(out, (0 if self._maxid is None else self._maxid) - minid)
+        if inlined:
+            ids, inline_weights, _ = inlined
+            previous = minid
+            for docnum, weight in zip(ids, inline_weights):
+                _put_varint(out, docnum - previous)
+                previous = docnum
+                put_weight(weight)
+            if flags & _HAS_VALUES:
+                for value in values:
+                    _put_varint(out, len(value))
+                    out.extend(value)
+        else:
+            _put_varint(out, self._offset)
+            _put_varint(out, self._length)
+        return bytes(out)
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> "CompactTermInfo":
+        info = cls()
+        flags = data[0]
+        info._minlength = byte_to_length(data[1])
+        info._maxlength = byte_to_length(data[2])
+        integral = not flags & _FLOAT_WEIGHTS
+        pos = 3
+
+        def get_weight():
+            nonlocal pos
+            if integral:
+                value, pos = _get_varint(data, pos)
+                return value
+            pos += 4
+            return _FLOAT.unpack_from(data, pos - 4)[0]
+
+        info._df, pos = _get_varint(data, pos)
+        info._weight = get_weight()
+        info._maxweight = get_weight()
+        info._minid, pos = _get_varint(data, pos)
+        span, pos = _get_varint(data, pos)
+        info._maxid = info._minid + span
+        if flags & _INLINED:
+            ids, weights, docnum = [], [], info._minid
+            for _ in range(info._df):
+                delta, pos = _get_varint(data, pos)
+                docnum += delta
+                ids.append(docnum)
+                weights.append(get_weight())
+            values = []
+            if flags & _HAS_VALUES:
+                for _ in range(info._df):
+                    size, pos = _get_varint(data, pos)
+                    values.append(data[pos:pos + size])
+                    pos += size
+            info._inlined = (tuple(ids), tuple(weights), tuple(values))
+        else:
+            info._offset, pos = _get_varint(data, pos)
+            info._length, pos = _get_varint(data, pos)
+        return info
+
+
+class _CompactFieldCursor(W3FieldCursor):
+    def term_info(self):
+        if self._pos is None:
+            return None
+        return CompactTermInfo.from_bytes(self._tindex.dbfile.get(self._datapos, self._datalen))
+
+
+class CompactTermsReader(W3TermsReader):
+    """whoosh's terms reader, decoding :class:`CompactTermInfo` records."""
+
+    def cursor(self, fieldname, fieldobj):
+        return _CompactFieldCursor(self._tindex, fieldname, self._keycoder, self._keydecoder, fieldobj)
+
+    def items(self):
+        decode = CompactTermInfo.from_bytes
+        return ((self._keydecoder(key), decode(value)) for key, value in self._tindex.items())
+
+    def items_from(self, fieldname, prefix):
+        decode = CompactTermInfo.from_bytes
+        return ((self._keydecoder(key), decode(value))
+                for key, value in self._tindex.items_from(self._keycoder(fieldname, prefix)))
+
+    def term_info(self, fieldname, tbytes):
+        try:
+            return CompactTermInfo.from_bytes(self._tindex[self._keycoder(fieldname, tbytes)])
+        except KeyError:
+            raise TermNotFound(f"No term {fieldname}:{tbytes!r}")
+
+    # (a missing term raises KeyError here, as whoosh's readers expect)
+    def frequency(self, fieldname, tbytes):
+        return CompactTermInfo.from_bytes(self._tindex[self._keycoder(fieldname, tbytes)]).weight()
+
+    def doc_frequency(self, fieldname, tbytes):
+        return CompactTermInfo.from_bytes(self._tindex[self._keycoder(fieldname, tbytes)]).doc_frequency()
+
+
 class CompactPostingsWriter(W3PostingsWriter):
     """Writes blocks as :func:`encode_postings` bytes; short lists go into the term record."""
 
@@ -213,7 +360,13 @@ class CompactLeafMatcher(W3LeafMatcher):
 
 
 class CompactFieldWriter(W3FieldWriter):
-    """whoosh's field writer, plus a whole posting list in one call."""
+    """whoosh's field writer with compact term records, plus a whole posting list in one call."""
+
+    def start_term(self, btext):
+        if self._postwriter is None:
+            raise Exception("Called start_term before start_field")
+        self._btext = btext
+        self._postwriter.start_postings(self._fieldobj.format, CompactTermInfo())
 
     def add_posting_list(self, btext: bytes, ids: array, weights: array, lengths: Sequence[int]) -> None:
         """Write one term's postings: ``ids`` ascending, ``lengths`` indexed by document number."""
@@ -246,6 +399,11 @@ class CompactCodec(W3Codec):
             return super().postings_writer(dbfile, byteids=True)
         return CompactPostingsWriter(dbfile, blocklimit=self._blocklimit, compression=self._compression,
                                      inlinelimit=self._inlinelimit)
+
+    def terms_reader(self, storage, segment):
+        name = segment.make_filename(self.TERMS_EXT)
+        postings = segment.open_file(storage, self.POSTS_EXT)
+        return CompactTermsReader(self, storage.open_file(name), storage.file_length(name), postings)
 
     def postings_reader(self, dbfile, terminfo, format_, term=None, scorer=None):
         if terminfo.is_inlined():

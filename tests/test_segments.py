@@ -3,6 +3,7 @@ import random
 from array import array
 
 import pytest
+from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
 from searchidx import open_index
@@ -123,3 +124,36 @@ def test_a_run_ends_with_its_chunks_merged(corpus_dir, tmp_path):
     assert report.added >= 40
     assert len(ix.whoosh_index._segments()) == 1
     assert ix.doc_count() == report.added
+
+
+@pytest.mark.parametrize("inlined", [
+    None,
+    ((7,), (1,), ()),
+    ((3, 9, 70000), (2, 1, 300), ()),
+    ((3, 9), (0.5, 1.25), ()),
+    ((5, 6), (1, 1), (b"\x01\x02", b"")),
+])
+def test_term_records_round_trip(inlined):
+    from searchidx.codec import CompactTermInfo
+
+    info = CompactTermInfo()
+    info._df = len(inlined[0]) if inlined else 40
+    info._weight = sum(inlined[1]) if inlined else 57
+    info._maxweight = max(inlined[1]) if inlined else 4
+    info._minid = inlined[0][0] if inlined else 12
+    info._maxid = inlined[0][-1] if inlined else 900
+    info._minlength, info._maxlength = 3, 480
+    if inlined:
+        info._inlined = inlined
+    else:
+        info.set_extent(1 << 33, 517)
+    back = CompactTermInfo.from_bytes(info.to_bytes())
+    assert (back.doc_frequency(), back.weight(), back.max_weight(), back.min_id(), back.max_id()) == (
+        info._df, pytest.approx(info._weight), pytest.approx(info._maxweight), info._minid, info._maxid)
+    assert back.min_length() == 3 and back.max_length() == byte_to_length(length_to_byte(480))
+    if inlined:
+        ids, weights, values = back.inlined_postings()
+        assert list(ids) == list(inlined[0]) and list(weights) == pytest.approx(list(inlined[1]))
+        assert [v for v in values] == (list(inlined[2]) if any(inlined[2]) else [])
+    else:
+        assert back.extent() == (1 << 33, 517)
