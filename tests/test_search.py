@@ -33,10 +33,14 @@ def tiny_index(tmp_path):
         "nhan-qua": "Các hộ nghèo nhận quà Tết từ Ủy ban Mặt trận Tổ quốc.",
         "nhan-dan": "Nhân dân phấn khởi đón nhận chính sách mới về nhà ở.",
     }
+    return _small_index(index, texts, title=lambda text: text[:30], province="Hà Giang")
+
+
+def _small_index(index, texts, title, province):
     with index.writer() as writer:
         for doc_id, text in texts.items():
-            writer.add(Document(id=doc_id, text=text, title=text[:30], path=doc_id, source=doc_id,
-                                date="2024-01-02", province="Hà Giang", people=[], agencies=[],
+            writer.add(Document(id=doc_id, text=text, title=title(text), path=doc_id, source=doc_id,
+                                date="2024-01-02", province=province, people=[], agencies=[],
                                 format="txt", content_hash=doc_id, extra={}))
     return index
 
@@ -102,12 +106,7 @@ def health_index(tmp_path):
         "ruou": "Người bệnh có dấu hiệu ngộ độc rượu thì cần đến bệnh viện ngay.",
         "nam-rung": "Người già nên hạn chế ăn nấm rừng vì dễ ngộ độc.",
     }
-    with index.writer() as writer:
-        for doc_id, text in texts.items():
-            writer.add(Document(id=doc_id, text=text, title="", path=doc_id, source=doc_id,
-                                date="2024-01-02", province=None, people=[], agencies=[],
-                                format="txt", content_hash=doc_id, extra={}))
-    return index
+    return _small_index(index, texts, title=lambda text: "", province=None)
 
 
 def scored_terms(index, text, **weights):
