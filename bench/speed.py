@@ -260,14 +260,21 @@ def bench_size(n: int, workdir: Path, floor: bool, procs: int, queries: int = 50
     return result
 
 
-def growth(results: List[dict]) -> Dict[str, float]:
-    """Per doubling of documents: ratio of each figure between the smallest and largest run."""
-    if len(results) < 2:
-        return {}
-    a, b = results[0], results[-1]
+def growth(results: List[dict]) -> Dict[str, Dict[str, float]]:
+    """Per doubling of documents, each figure's ratio between consecutive sizes and
+    between the smallest and the largest."""
+    pairs = list(zip(results, results[1:]))
+    if len(results) > 2:
+        pairs.append((results[0], results[-1]))
+    return {f"{a['docs']}->{b['docs']}": _growth_between(a, b) for a, b in pairs}
+
+
+def _growth_between(a: dict, b: dict) -> Dict[str, float]:
     doublings = math.log2(b["docs"] / a["docs"])
+
     def per_doubling(x, y):
         return (y / x) ** (1 / doublings) if x > 0 and doublings > 0 else float("nan")
+
     out = {
         "index_seconds": per_doubling(a["index"]["seconds"], b["index"]["seconds"]),
         "peak_rss": per_doubling(a["index"]["peak_rss_mb"], b["index"]["peak_rss_mb"]),
