@@ -347,7 +347,10 @@ class CompactLeafMatcher(W3LeafMatcher):
         self._values = self._data[2]
 
     def posting_arrays(self) -> Tuple[array, array]:
-        """Every remaining posting's ids and weights, a block at a time (for merging)."""
+        """Every remaining posting's ids and weights (for merging and array scoring).
+        A fresh matcher reads its whole list in one piece and decodes it block by block."""
+        if self._i == 0 and self._data is None and self._startoffset == self._baseoffset:
+            return self._whole_list()
         ids, weights = array("I"), []
         while self.is_active():
             if self._data is None:
@@ -356,6 +359,22 @@ class CompactLeafMatcher(W3LeafMatcher):
             weights.extend(self._data[1][self._i:])
             self._i = self._blocklength
             self._next_block()
+        return ids, _weight_array(weights)
+
+
+    def _whole_list(self) -> Tuple[array, array]:
+        data = self._postfile.get(self._startoffset, self._length)
+        ids, weights = array("I"), []
+        pos, head_size = 0, _BLOCK_HEAD.size
+        while pos < len(data):
+            length, count = _BLOCK_HEAD.unpack_from(data, pos)[:2]
+            length = abs(length)
+            start = pos + head_size
+            block_ids, block_weights, _ = decode_postings(data[start:start + length], count, self._fixedsize)
+            ids.extend(block_ids)
+            weights.extend(block_weights)
+            pos = start + length
+        self._atend = True
         return ids, _weight_array(weights)
 
 
@@ -388,7 +407,10 @@ class CompactFieldWriter(W3FieldWriter):
 class CompactCodec(W3Codec):
     """whoosh's W3 codec with :class:`CompactPostingsWriter` posting lists."""
 
-    def __init__(self, blocklimit: int = 128, compression: int = 3, inlinelimit: int = 8):
+    # Blocks of 1,024 postings (whoosh: 128): lists are read whole by the array scorer and
+    # when merging, where each block costs a Python step; whoosh's block skipping, used
+    # only by phrase matching here, loses little.
+    def __init__(self, blocklimit: int = 1024, compression: int = 3, inlinelimit: int = 8):
         super().__init__(blocklimit=blocklimit, compression=compression, inlinelimit=inlinelimit)
 
     def field_writer(self, storage, segment):

@@ -12,7 +12,7 @@ the last bits, and ties rank by document number, as in whoosh's collector.
 """
 from __future__ import annotations
 
-from typing import Dict, Tuple
+from typing import Dict, Optional, Tuple
 
 import numpy as np
 from whoosh import query as wq
@@ -93,24 +93,32 @@ class ArrayScorer:
         return self._by_whoosh(node)
 
     def _compound(self, node) -> Arrays:
-        parts = [self._eval(sub) for sub in node.subqueries]
-        if not parts:
+        subs = node.subqueries
+        if not subs:
             return self._empty()
-        mask, scores = parts[0]
-        for sub_mask, sub_scores in parts[1:]:
-            if isinstance(node, wq.And):
-                mask &= sub_mask
-            else:
-                mask |= sub_mask
-            scores += sub_scores
         if isinstance(node, wq.And):
+            mask, scores = self._eval(subs[0])
+            for sub in subs[1:]:
+                sub_mask, sub_scores = self._eval(sub)
+                mask &= sub_mask
+                scores += sub_scores
             scores[~mask] = 0.0
+        else:
+            mask, scores = self._empty()
+            for sub in subs:
+                if type(sub) is wq.Term:  # added in place: no array per term
+                    self._term(sub, (mask, scores))
+                else:
+                    sub_mask, sub_scores = self._eval(sub)
+                    mask |= sub_mask
+                    scores += sub_scores
         if node.boost != 1:
             scores *= node.boost
         return mask, scores
 
-    def _term(self, node: wq.Term) -> Arrays:
-        mask, scores = self._empty()
+    def _term(self, node: wq.Term, into: Optional[Arrays] = None) -> Arrays:
+        """The term's documents and scores, added to ``into`` when given."""
+        mask, scores = into if into is not None else self._empty()
         fieldname = node.fieldname
         if fieldname not in self.searcher.schema:
             return mask, scores
@@ -144,7 +152,7 @@ class ArrayScorer:
         else:
             values = tf
         mask[docs] = True
-        scores[docs] = values * node.boost if node.boost != 1 else values
+        scores[docs] += values * node.boost if node.boost != 1 else values
         return mask, scores
 
     def _by_whoosh(self, node: wq.Query) -> Arrays:
