@@ -434,12 +434,18 @@ class QueryBuilder:
         folded = [fold(s) for s in syllables]
         self.highlight_folded.update(f for s, f in zip(syllables, folded) if s == f)
         self.highlight_exact.update(s for s, f in zip(syllables, folded) if s != f)
-        per_field = []
+        per_field = {}
         for name in fields:
             in_order = _in_order(name, folded)
             exact = [wq.Term(name, s) for s, f in zip(syllables, folded) if s != f]
-            per_field.append(wq.And([in_order] + exact) if exact else in_order)
-        return wq.Or(per_field)
+            per_field[name] = wq.And([in_order] + exact) if exact else in_order
+        if "body" in per_field and "title" in per_field:
+            # The body fields hold the title too, so a phrase of the title is a phrase of
+            # the body; the title's words only add to the score. (A positional match in
+            # the title would run in Python, one candidate at a time.)
+            title_words = wq.And([wq.Term("title_folded", f) for f in dict.fromkeys(folded)])
+            return wq.AndMaybe(per_field["body"], title_words)
+        return wq.Or(list(per_field.values()))
 
     def words_match(self, text: str, fields=("body", "title")) -> Optional[wq.Query]:
         units, _ = _units(text)

@@ -341,3 +341,22 @@ def test_parse_query_reports_warnings():
     assert parse_query('"nhân quyền').warnings
     assert parse_query("nhân AND").warnings
     assert not parse_query("nhân quyền").warnings
+
+
+def test_a_phrase_in_the_title_matches_as_in_the_body_and_ranks_first(tmp_path):
+    plain = "Đại biểu trao đổi kinh nghiệm của các địa phương trong năm qua."
+    docs = {  # id: (title, text)
+        "in-title": ("Hội thảo về quyền con người", plain),
+        "in-body": ("Hội thảo chuyên đề", "Đại biểu trao đổi về quyền con người ở các địa phương."),
+        "scrambled": ("Người con và quyền", plain),
+    }
+    index = open_index(str(tmp_path / "titles"), create=True)
+    with index.writer() as writer:
+        for doc_id, (title, text) in docs.items():
+            writer.add(Document(id=doc_id, text=text, title=title, path=doc_id, source=doc_id,
+                                date=None, province=None, people=[], agencies=[],
+                                format="txt", content_hash=doc_id, extra={}))
+    with Searcher(index) as s:
+        found = ids(s.search('"quyền con người"'))
+        assert found == ["in-title", "in-body"]
+        assert ids(s.search('"quyen con nguoi"')) == found
