@@ -347,22 +347,8 @@ class CompactLeafMatcher(W3LeafMatcher):
         self._values = self._data[2]
 
     def posting_arrays(self) -> Tuple[array, array]:
-        """Every remaining posting's ids and weights (for merging and array scoring).
-        A fresh matcher reads its whole list in one piece and decodes it block by block."""
-        if self._i == 0 and self._data is None and self._startoffset == self._baseoffset:
-            return self._whole_list()
-        ids, weights = array("I"), []
-        while self.is_active():
-            if self._data is None:
-                self._read_data()
-            ids.extend(self._data[0][self._i:])
-            weights.extend(self._data[1][self._i:])
-            self._i = self._blocklength
-            self._next_block()
-        return ids, _weight_array(weights)
-
-
-    def _whole_list(self) -> Tuple[array, array]:
+        """All the list's ids and weights (for merging and array scoring): the list read
+        in one piece and decoded block by block."""
         data = self._postfile.get(self._startoffset, self._length)
         ids, weights = array("I"), []
         pos, head_size = 0, _BLOCK_HEAD.size

@@ -526,18 +526,20 @@ class IndexWriter:
             self._lock.release()
             raise
 
+    def _open_whoosh_writer(self, writer_class, **kwargs):
+        try:
+            return writer_class(self.index.whoosh_index, timeout=5.0, delay=0.05, limitmb=256, **kwargs)
+        except LockError as exc:
+            raise IndexLockedError(f"the whoosh write lock of {self.index.path} is held") from exc
+
     def _whoosh_writer(self):
         if self._writer is None:
-            kwargs = {"timeout": 5.0, "delay": 0.05, "limitmb": 256}
-            try:
-                if self.procs > 1:
-                    # Each process analyzes and writes its own segment: both cores work.
-                    self._writer = FastMpWriter(self.index.whoosh_index, procs=self.procs,
-                                                multisegment=True, batchsize=50, **kwargs)
-                else:
-                    self._writer = FastSegmentWriter(self.index.whoosh_index, **kwargs)
-            except LockError as exc:
-                raise IndexLockedError(f"the whoosh write lock of {self.index.path} is held") from exc
+            if self.procs > 1:
+                # Each process analyzes and writes its own segment: both cores work.
+                self._writer = self._open_whoosh_writer(FastMpWriter, procs=self.procs,
+                                                        multisegment=True, batchsize=50)
+            else:
+                self._writer = self._open_whoosh_writer(FastSegmentWriter)
             self._whoosh_lock_fd = getattr(getattr(self._writer, "writelock", None), "fd", None)
             if self._whoosh_lock_fd is not None:
                 _LOCK_FDS.add(self._whoosh_lock_fd)
@@ -629,10 +631,7 @@ class IndexWriter:
         ix = self.index.whoosh_index
         if not segments_to_merge(ix._segments()):
             return
-        try:
-            writer = FastSegmentWriter(ix, timeout=5.0, delay=0.05)
-        except LockError as exc:
-            raise IndexLockedError(f"the whoosh write lock of {self.index.path} is held") from exc
+        writer = self._open_whoosh_writer(FastSegmentWriter)
         try:
             writer.commit(mergetype=merge_small_segments)
         except BaseException:

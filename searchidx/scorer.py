@@ -18,6 +18,7 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.reading import TermNotFound
+from whoosh.scoring import bm25
 from whoosh.util.numeric import byte_to_length
 
 from .codec import posting_arrays
@@ -71,7 +72,7 @@ class ArrayScorer:
         return np.zeros(self.size, dtype=bool), np.zeros(self.size, dtype=np.float64)
 
     def _eval(self, node: wq.Query) -> Arrays:
-        if node is wq.NullQuery or isinstance(node, type(wq.NullQuery)):
+        if isinstance(node, type(wq.NullQuery)):
             return self._empty()
         kind = type(node)
         if kind is wq.Term:
@@ -127,12 +128,12 @@ class ArrayScorer:
         pieces = []
         for leaf, base in self._leaves:
             terms = getattr(leaf, "_terms", None)  # an empty index has no segment
+            if terms is None:
+                continue
             try:
                 # the segment's raw matcher: deleted documents are masked out at the end
-                matcher = terms.matcher(fieldname, text, field.format) if terms else None
+                matcher = terms.matcher(fieldname, text, field.format)
             except TermNotFound:
-                continue
-            if matcher is None:
                 continue
             ids, weights = posting_arrays(matcher)
             if len(ids):
@@ -147,8 +148,7 @@ class ArrayScorer:
             idf = self.searcher.idf(fieldname, text)
             avgfl = self.searcher.avg_field_length(fieldname) or 1
             b = self.weighting._field_B.get(fieldname, self.weighting.B)
-            k1 = self.weighting.K1
-            values = idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * lengths / avgfl)))
+            values = bm25(idf, tf, lengths, avgfl, b, self.weighting.K1)  # whoosh's formula, on arrays
         else:
             values = tf
         mask[docs] = True

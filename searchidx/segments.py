@@ -264,13 +264,14 @@ class _FastSubWriterTask(SubWriterTask):
         SubWriterTask.run(self)
 
 
-class FastMpWriter(MpWriter):
-    """whoosh's multi-process writer: each worker writes its own segment, fast."""
+class FastMpWriter(MpWriter, FastSegmentWriter):
+    """whoosh's multi-process writer: each worker writes its own segment, fast; merges
+    and flushes in this process are :class:`FastSegmentWriter`'s."""
 
     def __init__(self, ix, **kwargs) -> None:
         kwargs.setdefault("codec", CompactCodec())
-        MpWriter.__init__(self, ix, **kwargs)
-        FastSegmentWriter._init_fast_fields(self)
+        MpWriter.__init__(self, ix, **kwargs)  # (calls SegmentWriter.__init__ itself)
+        self._init_fast_fields()
 
     def _new_task(self):
         task = _FastSubWriterTask(self.storage, self.indexname, self.jobqueue, self.resultqueue,
@@ -278,8 +279,3 @@ class FastMpWriter(MpWriter):
         self.tasks.append(task)
         task.start()
         return task
-
-    add_reader = FastSegmentWriter.add_reader
-    _flush_segment = FastSegmentWriter._flush_segment
-    _write_postings = FastSegmentWriter._write_postings
-    _write_fast_field = FastSegmentWriter._write_fast_field
