@@ -11,12 +11,14 @@ pairs above all), so that per-term overhead made the index 14x the text. Here:
   inlining, which its W3 writer never reaches: it tests ``len < inlinelimit`` with 1);
 - a term's record (document frequency, weights, lengths, where its postings are) is
   varints, 5-30 bytes where whoosh packs 22 bytes and pickles the inlined postings;
-- the term dictionary's hash file, columns and stored fields stay whoosh's own.
-Segments written by whoosh's W3Codec stay readable: each segment names its codec.
+- the term dictionary is a sorted table in compressed blocks (:mod:`searchidx.termtable`)
+  where whoosh writes a hash file of about 60 bytes a term;
+- columns and stored fields stay whoosh's own.
+Segments written by whoosh's W3Codec, or by this codec before its term table, stay
+readable: each segment keeps the codec that wrote it.
 """
 from __future__ import annotations
 
-import sys
 import struct
 import zlib
 from array import array
@@ -24,16 +26,20 @@ from itertools import accumulate
 from pickle import dumps, loads
 from typing import Optional, Sequence, Tuple
 
-from whoosh.codec.whoosh3 import (W3Codec, W3FieldCursor, W3FieldWriter, W3LeafMatcher,
+from whoosh.codec.whoosh3 import (W3Codec, W3FieldCursor, W3FieldWriter, W3LeafMatcher, W3PerDocReader,
                                   W3PostingsWriter, W3TermInfo, W3TermsReader)
+from whoosh.codec.base import FieldCursor
 from whoosh.reading import TermNotFound
 from whoosh.matching import ListMatcher
+from whoosh.filedb.filetables import OrderedHashReader, OrderedHashWriter
+from whoosh.system import pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
+
+from .termtable import TermTableReader, TermTableWriter, from_le, le_bytes
 
 # byte length of the data (negative for a term's last block), postings, last id,
 # max weight, encoding flags, min and max field length (whoosh's length bytes)
 _BLOCK_HEAD = struct.Struct("<iHIfBBB")
-_BIG_ENDIAN = sys.byteorder == "big"
 
 _ID_CODES = "BHI"
 _WEIGHT_CODES = (None, "B", "H", "f")  # None: every weight is 1
@@ -47,28 +53,13 @@ def _int_code(largest: int) -> int:
     return 0 if largest < 0x100 else 1 if largest < 0x10000 else 2
 
 
-def _le_bytes(values: array) -> bytes:
-    if _BIG_ENDIAN:
-        values = array(values.typecode, values)
-        values.byteswap()
-    return values.tobytes()
-
-
-def _from_le(typecode: str, data: bytes) -> array:
-    out = array(typecode)
-    out.frombytes(data)
-    if _BIG_ENDIAN:
-        out.byteswap()
-    return out
-
-
 def encode_postings(ids: Sequence[int], weights: Sequence[float], values: Optional[list],
                     fixed_size: Optional[int], compression: int = 3) -> bytes:
     """One posting list (or block) as bytes: see the module's docstring."""
     first = ids[0]
     deltas = array("I", map(int.__sub__, ids[1:], ids[:-1])) if len(ids) > 1 else array("I")
     id_code = _int_code(max(deltas) if deltas else 0)
-    parts = [struct.pack("<I", first), _le_bytes(array(_ID_CODES[id_code], deltas))]
+    parts = [struct.pack("<I", first), le_bytes(array(_ID_CODES[id_code], deltas))]
 
     low, high = min(weights), max(weights)
     integral = (isinstance(weights, array) and weights.typecode in "BHIL") or all(
@@ -77,10 +68,10 @@ def encode_postings(ids: Sequence[int], weights: Sequence[float], values: Option
         weight_code = 0
     elif low >= 0 and integral and high < 0x10000:
         weight_code = 1 if high < 0x100 else 2
-        parts.append(_le_bytes(array(_WEIGHT_CODES[weight_code], map(int, weights))))
+        parts.append(le_bytes(array(_WEIGHT_CODES[weight_code], map(int, weights))))
     else:
         weight_code = 3
-        parts.append(_le_bytes(array("f", weights)))
+        parts.append(le_bytes(array("f", weights)))
 
     flags = id_code | weight_code << 2
     if values and any(values):
@@ -109,7 +100,7 @@ def decode_postings(data: bytes, count: int, fixed_size: Optional[int]) -> Tuple
     first = struct.unpack_from("<I", data)[0]
     pos = 4
     end = pos + (count - 1) * array(id_code).itemsize
-    ids = array("I", accumulate(_from_le(id_code, data[pos:end]), initial=first))
+    ids = array("I", accumulate(from_le(id_code, data[pos:end]), initial=first))
     pos = end
 
     weight_code = _WEIGHT_CODES[flags >> 2 & 3]
@@ -117,7 +108,7 @@ def decode_postings(data: bytes, count: int, fixed_size: Optional[int]) -> Tuple
         weights = array("B", b"\x01") * count
     else:
         end = pos + count * array(weight_code).itemsize
-        weights = _from_le(weight_code, data[pos:end])
+        weights = from_le(weight_code, data[pos:end])
         pos = end
 
     if flags & _VALUES_FIXED:
@@ -237,17 +228,66 @@ class CompactTermInfo(W3TermInfo):
 
 
 class _CompactFieldCursor(W3FieldCursor):
+    """whoosh's cursor over a hash file of :class:`CompactTermInfo` records."""
+
     def term_info(self):
         if self._pos is None:
             return None
         return CompactTermInfo.from_bytes(self._tindex.dbfile.get(self._datapos, self._datalen))
 
 
+class _TableFieldCursor(FieldCursor):
+    """A field's terms in order, from a :class:`TermTableReader`."""
+
+    def __init__(self, tindex: TermTableReader, fieldname, keycoder, keydecoder, fieldobj) -> None:
+        self._tindex, self._fieldname, self._fieldobj = tindex, fieldname, fieldobj
+        self._keycoder, self._keydecoder = keycoder, keydecoder
+        self.first()
+
+    def first(self):
+        return self.find(b"")
+
+    def find(self, term):
+        if not isinstance(term, bytes):
+            term = self._fieldobj.to_bytes(term)
+        self._entries = self._tindex.items_from(self._keycoder(self._fieldname, term))
+        return self.next()
+
+    def next(self):
+        self._text = self._value = None
+        for key, value in self._entries:
+            fieldname, tbytes = self._keydecoder(key)
+            if fieldname == self._fieldname:
+                self._text, self._value = self._fieldobj.from_bytes(tbytes), value
+            break
+        return self._text
+
+    def text(self):
+        return self._text
+
+    def term_info(self):
+        return None if self._value is None else CompactTermInfo.from_bytes(self._value)
+
+    def is_valid(self):
+        return self._text is not None
+
+
 class CompactTermsReader(W3TermsReader):
-    """whoosh's terms reader, decoding :class:`CompactTermInfo` records."""
+    """whoosh's terms reader over a :class:`TermTableReader` (or, for segments written
+    before it, whoosh's hash file), decoding :class:`CompactTermInfo` records."""
+
+    def __init__(self, codec, dbfile, length, postfile) -> None:
+        table = TermTableReader if codec.terms_table == "sorted" else OrderedHashReader
+        self._codec, self._dbfile, self._postfile = codec, dbfile, postfile
+        self._tindex = table(dbfile, length)
+        self._fieldmap = self._tindex.extras["fieldmap"]
+        self._fieldunmap = [None] * len(self._fieldmap)
+        for fieldname, number in self._fieldmap.items():
+            self._fieldunmap[number] = fieldname
 
     def cursor(self, fieldname, fieldobj):
-        return _CompactFieldCursor(self._tindex, fieldname, self._keycoder, self._keydecoder, fieldobj)
+        cursor = _TableFieldCursor if isinstance(self._tindex, TermTableReader) else _CompactFieldCursor
+        return cursor(self._tindex, fieldname, self._keycoder, self._keydecoder, fieldobj)
 
     def items(self):
         decode = CompactTermInfo.from_bytes
@@ -365,7 +405,20 @@ class CompactLeafMatcher(W3LeafMatcher):
 
 
 class CompactFieldWriter(W3FieldWriter):
-    """whoosh's field writer with compact term records, plus a whole posting list in one call."""
+    """whoosh's field writer with compact term records in a :class:`TermTableWriter`,
+    plus a whole posting list in one call."""
+
+    def __init__(self, codec, storage, segment) -> None:
+        # whoosh's constructor, with a term table where it opens a hash writer
+        self._codec, self._storage, self._segment = codec, storage, segment
+        self._fieldname = self._fieldid = self._btext = self._fieldobj = self._format = None
+        table = TermTableWriter if codec.terms_table == "sorted" else OrderedHashWriter
+        self._tindex = table(self._create_file(W3Codec.TERMS_EXT))
+        self._fieldmap = self._tindex.extras["fieldmap"] = {}
+        self._postfile = self._create_file(W3Codec.POSTS_EXT)
+        self._postwriter = None
+        self._infield = False
+        self.is_closed = False
 
     def start_term(self, btext):
         if self._postwriter is None:
@@ -374,30 +427,105 @@ class CompactFieldWriter(W3FieldWriter):
         self._postwriter.start_postings(self._fieldobj.format, CompactTermInfo())
 
     def add_posting_list(self, btext: bytes, ids: array, weights: array, lengths: Sequence[int]) -> None:
-        """Write one term's postings: ``ids`` ascending, ``lengths`` indexed by document number."""
-        self.start_term(btext)
-        writer = self._postwriter
-        limit = writer._blocklimit
-        for start in range(0, len(ids), limit):
-            if start:
-                writer._write_block()
-            block_ids = ids[start:start + limit]
-            block_weights = weights[start:start + limit]
-            block_lengths = [lengths[i] for i in block_ids]
-            writer._ids, writer._weights, writer._values = block_ids, block_weights, []
-            writer._maxweight = max(block_weights)
-            writer._minlength, writer._maxlength = min(block_lengths), max(block_lengths)
-        self.finish_term()
+        """Write one term's postings: ``ids`` ascending, ``weights`` whole numbers,
+        ``lengths`` indexed by document number. (whoosh's postings writer takes a
+        Python step per posting and several per term: this is the merge's inner loop.)"""
+        info = CompactTermInfo()
+        info._df, info._weight, info._maxweight = len(ids), sum(weights), max(weights)
+        info._minid, info._maxid = ids[0], ids[-1]
+        limit = self._codec._blocklimit
+        if len(ids) <= self._codec._inlinelimit:
+            doc_lengths = [lengths[i] for i in ids]
+            info._minlength, info._maxlength = min(doc_lengths), max(doc_lengths)
+            info._inlined = (tuple(ids), tuple(weights), ())
+        else:
+            compression = self._codec._compression
+            blocks = []
+            info._minlength, info._maxlength = None, 0
+            for start in range(0, len(ids), limit):
+                block_ids, block_weights = ids[start:start + limit], weights[start:start + limit]
+                block_lengths = [lengths[i] for i in block_ids]
+                low, high = min(block_lengths), max(block_lengths)
+                info._minlength = low if info._minlength is None else min(info._minlength, low)
+                info._maxlength = max(info._maxlength, high)
+                data = encode_postings(block_ids, block_weights, None, None, compression)
+                last = start + limit >= len(ids)
+                blocks.append(_BLOCK_HEAD.pack(-len(data) if last else len(data), len(block_ids),
+                                               block_ids[-1], max(block_weights), 0,
+                                               length_to_byte(low), length_to_byte(high)))
+                blocks.append(data)
+            data = b"".join(blocks)
+            info._offset, info._length = self._postfile.tell(), len(data)
+            self._postfile.write(data)
+        self._tindex.add(pack_ushort(self._fieldid) + btext, info.to_bytes())
+
+    def add_record(self, btext: bytes, record: bytes) -> None:
+        """Write a term whose record (inlined postings) is already encoded."""
+        self._tindex.add(pack_ushort(self._fieldid) + btext, record)
+
+
+def inlined_arrays(record: bytes) -> Optional[Tuple[array, array]]:
+    """The ids and term frequencies inlined in a :class:`CompactTermInfo` record,
+    or None for a record pointing to posting blocks (or with other weights)."""
+    flags = record[0]
+    if flags != _INLINED:
+        return None
+    count, pos = _get_varint(record, 3)
+    pos = _get_varint(record, _get_varint(record, pos)[1])[1]  # total and largest weight
+    docnum, pos = _get_varint(record, pos)
+    pos = _get_varint(record, pos)[1]  # span of ids
+    ids, weights = array("I"), array("I")
+    for _ in range(count):
+        delta, pos = _get_varint(record, pos)
+        docnum += delta
+        ids.append(docnum)
+        weight, pos = _get_varint(record, pos)
+        weights.append(weight)
+    return ids, weights
+
+
+def shift_inlined_record(record: bytes, shift: int) -> Optional[bytes]:
+    """A :class:`CompactTermInfo` record of inlined postings with every document number
+    moved by ``shift`` (the ids are deltas from the first: one varint changes), or
+    None for a record pointing to posting blocks."""
+    flags = record[0]
+    if not flags & _INLINED:
+        return None
+    pos = _get_varint(record, 3)[1]  # document frequency
+    for _ in range(2):  # total and largest weight
+        pos = pos + 4 if flags & _FLOAT_WEIGHTS else _get_varint(record, pos)[1]
+    minid, end = _get_varint(record, pos)
+    out = bytearray(record[:pos])
+    _put_varint(out, minid + shift)
+    out += record[end:]
+    return bytes(out)
+
+
+class _PerDocReader(W3PerDocReader):
+    """whoosh's per-document reader, remembering which columns a segment lacks: whoosh
+    asks the file system again on every call (per document and field when merging)."""
+
+    def _cached_reader(self, fieldname, column):
+        if fieldname not in self._readers:
+            self._readers[fieldname] = (self.column_reader(fieldname, column)
+                                        if self.has_column(fieldname) else None)
+        return self._readers[fieldname]
 
 
 class CompactCodec(W3Codec):
-    """whoosh's W3 codec with :class:`CompactPostingsWriter` posting lists."""
+    """whoosh's W3 codec with :class:`CompactPostingsWriter` posting lists and a
+    :class:`TermTableWriter` term dictionary."""
+
+    # Each segment pickles its codec: one written before the term table lacks the
+    # instance attribute and reads its hash file.
+    terms_table = "hash"
 
     # Blocks of 1,024 postings (whoosh: 128): lists are read whole by the array scorer and
     # when merging, where each block costs a Python step; whoosh's block skipping, used
     # only by phrase matching here, loses little.
     def __init__(self, blocklimit: int = 1024, compression: int = 3, inlinelimit: int = 8):
         super().__init__(blocklimit=blocklimit, compression=compression, inlinelimit=inlinelimit)
+        self.terms_table = "sorted"
 
     def field_writer(self, storage, segment):
         return CompactFieldWriter(self, storage, segment)
@@ -407,6 +535,9 @@ class CompactCodec(W3Codec):
             return super().postings_writer(dbfile, byteids=True)
         return CompactPostingsWriter(dbfile, blocklimit=self._blocklimit, compression=self._compression,
                                      inlinelimit=self._inlinelimit)
+
+    def per_document_reader(self, storage, segment):
+        return _PerDocReader(storage, segment)
 
     def terms_reader(self, storage, segment):
         name = segment.make_filename(self.TERMS_EXT)

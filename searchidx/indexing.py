@@ -20,6 +20,7 @@ import sqlite3
 import threading
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Callable, Dict, Iterable, List, Optional, Sequence, Set
 
 import whoosh.index
@@ -27,7 +28,7 @@ from whoosh.index import LockError
 
 from .errors import DocumentError, IndexDamagedError, IndexLockedError, IndexNotFoundError, SearchIdxError
 from .schema import SCHEMA_VERSION, build_schema, compress_text, date_key
-from .segments import FastMpWriter, FastSegmentWriter, merge_small_segments, segments_to_merge
+from .segments import FastMpWriter, FastSegmentWriter, merge_segments, segments_to_merge
 from .gazetteer import province_key
 
 if TYPE_CHECKING:  # documents is imported when indexing runs: searches need not load it
@@ -519,6 +520,8 @@ class IndexWriter:
         self.commits = 0
         self._lock = _WriterLock(index.path)
         self._lock.acquire(wait)
+        # the run's own segments are the ones missing from this list at its end
+        self._earlier_segments = {s.segment_id() for s in index.whoosh_index._segments()}
         try:
             with index.manifest() as manifest:
                 index.sync_manifest(manifest)
@@ -608,7 +611,8 @@ class IndexWriter:
         """Make everything added so far durable and visible to searches.
 
         Chunks inside a run are committed as they are; the run's last commit then
-        merges small segments (see :func:`searchidx.segments.segments_to_merge`).
+        merges the run's segments into one, and small segments
+        (see :func:`searchidx.segments.segments_to_merge`).
         """
         if self._writer is not None:
             self._writer.commit(merge=False)
@@ -629,11 +633,12 @@ class IndexWriter:
 
     def _merge_segments(self) -> None:
         ix = self.index.whoosh_index
-        if not segments_to_merge(ix._segments()):
+        fresh = {s.segment_id() for s in ix._segments()} - self._earlier_segments
+        if not segments_to_merge(ix._segments(), fresh):
             return
         writer = self._open_whoosh_writer(FastSegmentWriter)
         try:
-            writer.commit(mergetype=merge_small_segments)
+            writer.commit(mergetype=partial(merge_segments, fresh=fresh))
         except BaseException:
             writer.cancel()
             raise
@@ -645,9 +650,11 @@ class IndexWriter:
         try:
             if self._pending or self._pending_rows:
                 self.commit()
-            elif self._writer is not None:
-                self._writer.cancel()
-                self._writer_done()
+            else:
+                if self._writer is not None:
+                    self._writer.cancel()
+                    self._writer_done()
+                self._merge_segments()  # the last chunk may have been committed full
         finally:
             self._lock.release()
 

@@ -14,13 +14,14 @@ import heapq
 from array import array
 from itertools import groupby
 from operator import itemgetter
-from typing import Dict, Iterator, List, Optional, Tuple
+from typing import Collection, Dict, Iterator, List, Optional, Tuple
 
 from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
 
-from .codec import CompactCodec, posting_arrays
+from .codec import (CompactCodec, CompactTermInfo, CompactTermsReader, inlined_arrays, posting_arrays,
+                    shift_inlined_record)
 from .schema import FastFrequency, term_positions
 
 
@@ -31,24 +32,26 @@ def fast_field_names(schema) -> frozenset:
     return frozenset(name for name, field in schema.items() if isinstance(field.format, FastFrequency))
 
 
-# Segments this large are not merged at the end of a run: merging costs about as much
-# as indexing the documents again (whoosh's term dictionary is read and written term by
-# term), while queries over a few more segments cost well under a millisecond each.
+# Segments this large are merged at the end of a run only with the run's own segments,
+# or when SEGMENTS_PER_TIER of about one size (within a factor of ten) pile up.
 LARGE_SEGMENT_DOCS = 1000
-# ... unless this many of about one size pile up (sizes within a factor of ten).
 SEGMENTS_PER_TIER = 20
 
 
-def segments_to_merge(segments: list) -> list:
-    """The segments a run's last commit merges.
+def segments_to_merge(segments: list, fresh: Collection[str] = ()) -> list:
+    """The segments a run's last commit merges; ``fresh``: ids of the segments the run wrote.
 
+    A run's own segments (its chunks, and each worker process's) merge into one: every
+    segment costs each query a term lookup per word, and a merge reads and writes each
+    term's list whole, so it costs a fraction of the analysis that made them.
     Small segments (under LARGE_SEGMENT_DOCS documents): one stays as it is while it
     holds more than twice the documents of all smaller ones together; from the first
     that does not, it and every smaller one merge. So a small run's segment waits until
     the small ones add up to half the next, and each document is rewritten about log2(n)
-    times before its segment is large. Large segments merge only when SEGMENTS_PER_TIER
-    of them fall within a factor of ten of each other.
+    times before its segment is large. Large segments of earlier runs merge only when
+    SEGMENTS_PER_TIER of them fall within a factor of ten of each other.
     """
+    chosen = [s for s in segments if s.segment_id() in fresh] if len(fresh) > 1 else []
     small = [s for s in segments if s.doc_count_all() < LARGE_SEGMENT_DOCS]
     ordered = sorted(small, key=lambda s: s.doc_count_all(), reverse=True)
     below = sum(s.doc_count_all() for s in ordered)
@@ -56,22 +59,24 @@ def segments_to_merge(segments: list) -> list:
         below -= segment.doc_count_all()
         if segment.doc_count_all() <= 2 * below:
             if len(ordered) - position > 1:
-                return ordered[position:]
+                chosen += [s for s in ordered[position:] if s not in chosen]
             break
     tiers: dict = {}
     for segment in segments:
-        if segment.doc_count_all() >= LARGE_SEGMENT_DOCS:
+        if segment.doc_count_all() >= LARGE_SEGMENT_DOCS and segment not in chosen:
             tier = len(str(segment.doc_count_all() // LARGE_SEGMENT_DOCS))
             tiers.setdefault(tier, []).append(segment)
     for tier in sorted(tiers):
         if len(tiers[tier]) >= SEGMENTS_PER_TIER:
-            return tiers[tier]
-    return []
+            chosen += tiers[tier]
+            break
+    return chosen if len(chosen) > 1 else []
 
 
-def merge_small_segments(writer, segments: list) -> list:
-    """A whoosh merge policy (``commit(mergetype=...)``) merging :func:`segments_to_merge`."""
-    chosen = segments_to_merge(segments)
+def merge_segments(writer, segments: list, fresh: Collection[str] = ()) -> list:
+    """A whoosh merge policy (``commit(mergetype=partial(merge_segments, fresh=...))``)
+    merging :func:`segments_to_merge`."""
+    chosen = segments_to_merge(segments, fresh)
     for segment in chosen:
         reader = SegmentReader(writer.storage, writer.schema, segment)
         try:
@@ -195,12 +200,20 @@ class FastSegmentWriter(SegmentWriter):
         own = self._fast_postings.pop(name)
         self._fast_postings[name] = {}
         sources = [_numbered(sorted(own), 0)]
-        infos = [_TermInfos(reader, name) for reader, _, _ in readers]
+        infos = [_TermInfos(reader, name, base if docmap is None else None)
+                 for reader, base, docmap in readers]
         sources += [_numbered(terms, number) for number, terms in enumerate(infos, 1)]
         field_lengths = [lengths.doc_field_length(docnum, name) for docnum in range(self.docnum)]
         fieldwriter = self.fieldwriter
         fieldwriter.start_field(name, self.schema[name])
         for key, group in groupby(heapq.merge(*sources), key=itemgetter(0)):
+            group = list(group)
+            if len(group) == 1 and group[0][1]:
+                # a term of one merged segment, its postings in its record: copied as bytes
+                record = infos[group[0][1] - 1].shifted_record(key)
+                if record is not None:
+                    fieldwriter.add_record(key, record)
+                    continue
             ids, weights = array("I"), array("I")
             for _, number in group:
                 if number == 0:
@@ -209,7 +222,7 @@ class FastSegmentWriter(SegmentWriter):
                     weights.extend(entry[1::2])
                 else:
                     reader, base, docmap = readers[number - 1]
-                    part_ids, part_weights = posting_arrays(infos[number - 1].matcher(key))
+                    part_ids, part_weights = infos[number - 1].posting_arrays(key)
                     if docmap is None:
                         ids.extend(map(base.__add__, part_ids))
                     else:
@@ -228,28 +241,58 @@ def _numbered(terms, number: int) -> Iterator[Tuple[bytes, int]]:
 
 class _TermInfos:
     """A segment's terms of one field in order, each with its term record read on the
-    way (a lookup per term in whoosh's hash table costs as much as the merge itself)."""
+    way (a lookup per term costs as much as the merge itself). ``shift``: what
+    document numbers move by in the merged segment (None when they are renumbered)."""
 
-    def __init__(self, reader, name: str) -> None:
-        self._reader, self._name = reader, name
-        self._infos: Dict[bytes, object] = {}
+    def __init__(self, reader, name: str, shift: Optional[int]) -> None:
+        self._reader, self._name, self._shift = reader, name, shift
+        self._records: Dict[bytes, object] = {}
         self._fieldobj = reader.schema[name]
+        # compact records are kept as bytes: most terms are copied, never decoded
+        self._raw = isinstance(reader._terms, CompactTermsReader)
 
     def __iter__(self) -> Iterator[bytes]:
+        terms = self._reader._terms
         if self._name not in self._reader.indexed_field_names():
             return
-        for (fieldname, term), info in self._reader._terms.items_from(self._name, b""):
-            if fieldname != self._name:
-                return
-            self._infos[term] = info
-            yield term
+        if self._raw:
+            prefix = terms._keycoder(self._name, b"")
+            for key, record in terms._tindex.items_from(prefix):
+                if key[:2] != prefix:
+                    return
+                term = key[2:]
+                self._records[term] = record
+                yield term
+        else:
+            for (fieldname, term), info in terms.items_from(self._name, b""):
+                if fieldname != self._name:
+                    return
+                self._records[term] = info
+                yield term
 
-    def matcher(self, term: bytes):
-        info = self._infos.pop(term)
+    def shifted_record(self, term: bytes) -> Optional[bytes]:
+        """The term's record with its document numbers moved, when its postings are
+        inlined in it and the segment has no deletions; else None."""
+        if not self._raw or self._shift is None:
+            return None
+        record = shift_inlined_record(self._records[term], self._shift)
+        if record is not None:
+            del self._records[term]
+        return record
+
+    def posting_arrays(self, term: bytes) -> Tuple[array, array]:
+        """The term's document numbers (in this segment) and weights."""
+        info = self._records.pop(term)
         reader = self._reader
         if reader.has_deletions():  # whoosh's own matcher skips deleted documents
-            return reader.postings(self._name, term)
-        return reader._terms._codec.postings_reader(reader._terms._postfile, info, self._fieldobj.format)
+            return posting_arrays(reader.postings(self._name, term))
+        if self._raw:
+            inlined = inlined_arrays(info)
+            if inlined is not None:
+                return inlined
+            info = CompactTermInfo.from_bytes(info)
+        terms = reader._terms
+        return posting_arrays(terms._codec.postings_reader(terms._postfile, info, self._fieldobj.format))
 
 
 class _FastSubWriterTask(SubWriterTask):

@@ -157,3 +157,96 @@ def test_term_records_round_trip(inlined):
         assert [v for v in values] == (list(inlined[2]) if any(inlined[2]) else [])
     else:
         assert back.extent() == (1 << 33, 517)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_term_table_finds_every_key_and_nothing_else(tmp_path, seed):
+    from whoosh.filedb.filestore import FileStorage
+
+    from searchidx.termtable import BLOCK_ENTRIES, TermTableReader, TermTableWriter
+
+    rng = random.Random(seed)
+    keys = sorted({bytes(rng.randrange(256) for _ in range(rng.randrange(1, 12)))
+                   for _ in range(BLOCK_ENTRIES * 7)})
+    # a few large values close blocks early and need 4-byte offsets
+    values = {key: bytes([i % 251]) * (70000 if i % 97 == 5 else rng.randrange(0, 40))
+              for i, key in enumerate(keys)}
+    storage = FileStorage(str(tmp_path))
+    writer = TermTableWriter(storage.create_file("t.trm"))
+    writer.extras["fieldmap"] = {"body": 0}
+    for key in keys:
+        writer.add(key, values[key])
+    with pytest.raises(ValueError):
+        writer.add(keys[0], b"")  # keys must come in order
+    writer.close()
+
+    table = TermTableReader(storage.open_file("t.trm"), storage.file_length("t.trm"))
+    assert len(table) == len(keys) and table.extras == {"fieldmap": {"body": 0}}
+    assert list(table.items()) == [(key, values[key]) for key in keys]
+    for key in rng.sample(keys, 200):
+        assert table[key] == values[key] and key in table
+    probes = [bytes(rng.randrange(256) for _ in range(rng.randrange(0, 12))) for _ in range(300)]
+    for probe in probes + [b"", b"\xff" * 13]:
+        assert (probe in table) == (probe in values)
+        following = [key for key in keys if key >= probe][:3]
+        assert [key for key, _ in zip(table.keys_from(probe), range(3))] == following
+    with pytest.raises(KeyError):
+        table[b"\xff" * 13]
+
+
+def test_an_empty_term_table_and_a_foreign_file(tmp_path):
+    from whoosh.filedb.filestore import FileStorage
+
+    from searchidx.termtable import TermTableError, TermTableReader, TermTableWriter
+
+    storage = FileStorage(str(tmp_path))
+    TermTableWriter(storage.create_file("empty.trm")).close()
+    table = TermTableReader(storage.open_file("empty.trm"), storage.file_length("empty.trm"))
+    assert list(table.items()) == [] and b"a" not in table and table.get(b"a", 1) == 1
+    with storage.create_file("other.trm") as other:
+        other.write(b"HSH3" + bytes(40))
+    with pytest.raises(TermTableError):
+        TermTableReader(storage.open_file("other.trm"), storage.file_length("other.trm"))
+
+
+def test_segments_written_with_a_hash_term_dictionary_stay_readable(corpus_dir, tmp_path):
+    docs = _documents(corpus_dir, 8)
+    old_codec = CompactCodec()
+    old_codec.terms_table = "hash"  # the format of searchidx's segments before the term table
+    old = open_index(str(tmp_path / "old"), create=True)
+    _write(old, docs, FastSegmentWriter, codec=old_codec)
+    new = open_index(str(tmp_path / "new"), create=True)
+    _write(new, docs, FastSegmentWriter)
+    assert _postings(old) == _postings(new)
+    with old.whoosh_index.reader() as old_reader, new.whoosh_index.reader() as new_reader:
+        for field in ("body_folded", "people", "title_folded"):
+            cursors = old_reader.cursor(field), new_reader.cursor(field)
+            texts = [[], []]
+            for cursor, out in zip(cursors, texts):
+                while cursor.is_valid():
+                    out.append((cursor.text(), cursor.term_info().doc_frequency()))
+                    cursor.next()
+            assert texts[0] == texts[1] and len(texts[0]) > 3
+            assert cursors[1].find("ng") == cursors[0].find("ng")
+        word = next(iter(new_reader.lexicon("body_folded"))).decode()
+        assert list(new_reader.terms_within("body_folded", word + "x", 1)) == list(
+            old_reader.terms_within("body_folded", word + "x", 1))
+
+
+def test_a_run_merges_its_own_large_segments_and_leaves_earlier_ones(corpus_dir, tmp_path, monkeypatch):
+    import searchidx.segments as segments
+
+    monkeypatch.setattr(segments, "LARGE_SEGMENT_DOCS", 5)  # the corpus's chunks count as large
+    ix = open_index(str(tmp_path / "ix"), create=True)
+    docs = _documents(corpus_dir, 40)
+    with ix.writer(chunk_docs=10) as writer:
+        for doc in docs[:30]:
+            writer.add(doc)
+    assert [s.doc_count_all() for s in ix.whoosh_index._segments()] == [30]
+    with ix.writer(chunk_docs=4) as writer:  # a later run: its 3 chunks merge, the 30 stay
+        for doc in docs[30:]:
+            writer.add(doc)
+    assert sorted(s.doc_count_all() for s in ix.whoosh_index._segments()) == [10, 30]
+    reference = open_index(str(tmp_path / "reference"), create=True)
+    _write(reference, docs, SegmentWriter)
+    assert _postings(ix) == _postings(reference)
