@@ -24,7 +24,7 @@ import zlib
 from array import array
 from itertools import accumulate
 from pickle import dumps, loads
-from typing import Optional, Sequence, Tuple
+from typing import Iterator, Optional, Sequence, Tuple
 
 from whoosh.codec.whoosh3 import (W3Codec, W3FieldCursor, W3FieldWriter, W3LeafMatcher, W3PerDocReader,
                                   W3PostingsWriter, W3TermInfo, W3TermsReader)
@@ -92,6 +92,14 @@ def encode_postings(ids: Sequence[int], weights: Sequence[float], values: Option
 
 def decode_postings(data: bytes, count: int, fixed_size: Optional[int]) -> Tuple[array, array, tuple]:
     """``(ids, weights, values)`` of bytes made by :func:`encode_postings`."""
+    first, deltas, weights, values = decode_posting_parts(data, count, fixed_size)
+    return array("I", accumulate(deltas, initial=first)), weights, values
+
+
+def decode_posting_parts(data: bytes, count: int, fixed_size: Optional[int]
+                         ) -> Tuple[int, array, array, tuple]:
+    """``(first id, id deltas, weights, values)`` of bytes made by :func:`encode_postings`
+    (for callers that add up the deltas faster than Python can)."""
     flags = data[0]
     data = data[1:]
     if flags & _ZLIB:
@@ -100,7 +108,7 @@ def decode_postings(data: bytes, count: int, fixed_size: Optional[int]) -> Tuple
     first = struct.unpack_from("<I", data)[0]
     pos = 4
     end = pos + (count - 1) * array(id_code).itemsize
-    ids = array("I", accumulate(from_le(id_code, data[pos:end]), initial=first))
+    deltas = from_le(id_code, data[pos:end])
     pos = end
 
     weight_code = _WEIGHT_CODES[flags >> 2 & 3]
@@ -117,7 +125,7 @@ def decode_postings(data: bytes, count: int, fixed_size: Optional[int]) -> Tuple
         values = loads(data[pos:])
     else:
         values = (None,) * count
-    return ids, weights, values
+    return first, deltas, weights, values
 
 
 def _put_varint(out: bytearray, n: int) -> None:
@@ -389,19 +397,23 @@ class CompactLeafMatcher(W3LeafMatcher):
     def posting_arrays(self) -> Tuple[array, array]:
         """All the list's ids and weights (for merging and array scoring): the list read
         in one piece and decoded block by block."""
-        data = self._postfile.get(self._startoffset, self._length)
         ids, weights = array("I"), []
+        for first, deltas, block_weights in self.posting_parts():
+            ids.extend(accumulate(deltas, initial=first))
+            weights.extend(block_weights)
+        return ids, _weight_array(weights)
+
+    def posting_parts(self) -> Iterator[Tuple[int, array, array]]:
+        """Each block's first id, id deltas and weights: the list read in one piece."""
+        data = self._postfile.get(self._startoffset, self._length)
         pos, head_size = 0, _BLOCK_HEAD.size
         while pos < len(data):
             length, count = _BLOCK_HEAD.unpack_from(data, pos)[:2]
             length = abs(length)
             start = pos + head_size
-            block_ids, block_weights, _ = decode_postings(data[start:start + length], count, self._fixedsize)
-            ids.extend(block_ids)
-            weights.extend(block_weights)
+            yield decode_posting_parts(data[start:start + length], count, self._fixedsize)[:3]
             pos = start + length
         self._atend = True
-        return ids, _weight_array(weights)
 
 
 class CompactFieldWriter(W3FieldWriter):

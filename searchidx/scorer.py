@@ -21,7 +21,7 @@ from whoosh.reading import TermNotFound
 from whoosh.scoring import bm25
 from whoosh.util.numeric import byte_to_length
 
-from .codec import posting_arrays
+from .codec import CompactLeafMatcher, posting_arrays
 
 _BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 
@@ -134,6 +134,14 @@ class ArrayScorer:
                 # the segment's raw matcher: deleted documents are masked out at the end
                 matcher = terms.matcher(fieldname, text, field.format)
             except TermNotFound:
+                continue
+            if isinstance(matcher, CompactLeafMatcher):
+                for first, deltas, weights in matcher.posting_parts():
+                    ids = np.empty(len(deltas) + 1, dtype=np.int64)
+                    ids[0] = first + base
+                    np.cumsum(deltas, out=ids[1:])
+                    ids[1:] += ids[0]
+                    pieces.append((ids, np.asarray(weights, dtype=np.float64)))
                 continue
             ids, weights = posting_arrays(matcher)
             if len(ids):

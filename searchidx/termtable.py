@@ -23,11 +23,12 @@ import zlib
 from array import array
 from bisect import bisect_right
 from pickle import dumps, loads
-from typing import Iterator, List, Optional, Tuple
+from typing import Dict, Iterator, List, Optional, Tuple
 
 MAGIC = b"SXT1"
 BLOCK_ENTRIES = 64
 BLOCK_BYTES = 4096  # a block of larger records closes early: each lookup inflates one
+CACHED_BLOCKS = 256
 _TAIL = struct.Struct("<Q4s")
 _COUNT = struct.Struct("<H")
 _BIG_ENDIAN = sys.byteorder == "big"
@@ -107,15 +108,18 @@ class TermTableReader:
             dbfile.get(index_offset, length - _TAIL.size - index_offset))
         self._first_keys: List[bytes] = first_keys
         self._offsets = from_le("Q", offsets)
-        self._cached: Tuple[int, Optional[tuple]] = (-1, None)
+        # A query looks each of its terms up more than once (its frequency, then its
+        # postings), and did-you-mean walks neighbouring keys: recent blocks stay inflated.
+        self._cache: Dict[int, tuple] = {}
 
     def __len__(self) -> int:
         return self._count
 
     def _block(self, number: int) -> tuple:
         """Block ``number`` as (count, key ends, value ends, raw bytes, keys start, values start)."""
-        if self._cached[0] == number:
-            return self._cached[1]
+        block = self._cache.get(number)
+        if block is not None:
+            return block
         start, end = self._offsets[number], self._offsets[number + 1]
         raw = zlib.decompress(self.dbfile.get(start, end - start))
         count = _COUNT.unpack_from(raw)[0]
@@ -124,7 +128,9 @@ class TermTableReader:
         ends = from_le(typecode, raw[3:3 + 2 * count * width])
         keys_start = 3 + 2 * count * width
         block = (count, ends[:count], ends[count:], raw, keys_start, keys_start + ends[count - 1])
-        self._cached = (number, block)
+        if len(self._cache) >= CACHED_BLOCKS:
+            self._cache.clear()
+        self._cache[number] = block
         return block
 
     def _locate(self, key: bytes) -> Tuple[int, int]:
