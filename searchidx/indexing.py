@@ -27,7 +27,7 @@ import whoosh.index
 from whoosh.index import LockError
 
 from .errors import DocumentError, IndexDamagedError, IndexLockedError, IndexNotFoundError, SearchIdxError
-from .schema import SCHEMA_VERSION, build_schema, compress_text, date_key
+from .schema import SCHEMA_VERSION, build_schema, date_key, text_fields
 from .segments import FastMpWriter, FastSegmentWriter, merge_segments, segments_to_merge
 from .gazetteer import province_key
 
@@ -358,8 +358,8 @@ class IndexReport:
         )
 
 
-def document_fields(doc: Document, indexed_at: float) -> dict:
-    """The whoosh fields of one document."""
+def document_fields(doc: Document, indexed_at: float, schema=None) -> dict:
+    """The whoosh fields of one document, for ``schema`` (by default the current one)."""
     text = doc.text
     # The body fields hold the title too (unless the text already opens with it),
     # as readers see it: a title word is a word of the document.
@@ -377,9 +377,9 @@ def document_fields(doc: Document, indexed_at: float) -> dict:
         "body_folded": searchable,
         "words_folded": searchable,
         "body_pairs": searchable,
-        "text_z": compress_text(text),
         "extra": dict(doc.extra or {}),
         "indexed_at": indexed_at,
+        **text_fields(schema, text),
     }
     if doc.date:
         fields["date"] = doc.date
@@ -577,11 +577,11 @@ class IndexWriter:
             with self.index.manifest() as manifest:
                 self._existing_ids = set(manifest.ids())
         if doc.id in self._existing_ids:
-            self._whoosh_writer().update_document(**document_fields(doc, now))
+            self._whoosh_writer().update_document(**document_fields(doc, now, self.index.schema))
         else:
             # whoosh's update_document opens a searcher over every segment to look
             # for the old copy: for a new id that lookup is the costliest step.
-            self._whoosh_writer().add_document(**document_fields(doc, now))
+            self._whoosh_writer().add_document(**document_fields(doc, now, self.index.schema))
         self._pending_ids.add(doc.id)
         self._pending_rows.append(
             (doc.id, doc.source, file_hash or doc.content_hash, doc.content_hash, doc.date, doc.province, now)

@@ -10,7 +10,9 @@ Body text is indexed four ways, from one pass of the analyzer:
   positions in Python, and positions cost as much space as the rest of a field.
   A phrase matches its folded pairs in order and, if accented, its exact syllables.
 The title is indexed the same way in its own fields so it can be boosted.
-The text itself is stored zlib-compressed (Vietnamese UTF-8 shrinks about 4x).
+The text itself is stored as it is: the codec deflates each document's stored fields
+together (see :mod:`searchidx.codec`). Indexes made before schema 3 store it in
+``text_z``, compressed on its own.
 """
 from __future__ import annotations
 
@@ -29,7 +31,7 @@ from .analysis import (
     word_analyzer,
 )
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 def _varint(out: bytearray, n: int) -> None:
     while n >= 0x80:
@@ -132,7 +134,7 @@ def build_schema(stoplist: Optional[Iterable[str]] = None) -> Schema:
         body_folded=_ranked_text(folded),
         words_folded=_ranked_text(folded_words),
         body_pairs=_ranked_text(pairs),
-        text_z=STORED,
+        text=STORED,
         date=ID(stored=True, sortable=True),
         day=NUMERIC(int, bits=32, sortable=True),
         year=ID(stored=False, sortable=True),
@@ -146,12 +148,18 @@ def build_schema(stoplist: Optional[Iterable[str]] = None) -> Schema:
     )
 
 
-def compress_text(text: str) -> bytes:
-    return zlib.compress(text.encode("utf-8"), 6)
+def text_fields(schema: Optional[Schema], text: str) -> dict:
+    """The stored field holding a document's text in ``schema`` (None: the current one)."""
+    if schema is None or "text" in schema:
+        return {"text": text}
+    return {"text_z": zlib.compress(text.encode("utf-8"), 6)}  # schema 2
 
 
-def decompress_text(blob: bytes) -> str:
-    return zlib.decompress(blob).decode("utf-8")
+def stored_text(stored: dict) -> str:
+    """A document's text from its stored fields (of any schema version)."""
+    if "text" in stored:
+        return stored["text"]
+    return zlib.decompress(stored["text_z"]).decode("utf-8")
 
 
 def date_key(date: Optional[str], upper: bool = False) -> Optional[int]:

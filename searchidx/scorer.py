@@ -17,6 +17,7 @@ from typing import Dict, Optional, Tuple
 import numpy as np
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+from whoosh.columns import NumericColumn
 from whoosh.reading import TermNotFound
 from whoosh.scoring import bm25
 from whoosh.util.numeric import byte_to_length
@@ -188,9 +189,21 @@ class ArrayScorer:
                 column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN) if perdoc else None
                 if column is None:
                     continue
-                codes = np.fromiter((column[i] for i in range(count)), dtype=np.uint8, count=count)
+                codes = _length_codes(column, count)
                 part = _BYTE_TO_LENGTH[codes]
                 part[codes == 0] = 1.0
                 lengths[base:base + count] = part
             self._lengths[fieldname] = lengths
         return lengths
+
+
+def _length_codes(column, count: int) -> np.ndarray:
+    """A length column's bytes, one per document: read in one piece from whoosh's
+    one-byte numeric column (a Python call per document took a second at 84,000)."""
+    codes = np.zeros(count, dtype=np.uint8)
+    if isinstance(column, NumericColumn.Reader) and column._fixedlen == 1:
+        raw = column._dbfile.get(column._basepos, min(column._count, count))
+        codes[:len(raw)] = np.frombuffer(raw, dtype=np.uint8)
+    else:
+        codes[:] = np.fromiter((column[i] for i in range(count)), dtype=np.uint8, count=count)
+    return codes

@@ -16,7 +16,7 @@ from .analysis import analyze_text, fold, has_diacritics, normalize_text, normal
 from .errors import QueryError
 from .indexing import Index
 from .query import QueryPlan, RankingWeights, build_query, clip_query, date_range_query, province_query
-from .schema import decompress_text
+from .schema import stored_text
 
 __all__ = ["Snippet", "Hit", "SearchResults", "Searcher", "search", "make_snippets", "match_spans"]
 
@@ -169,7 +169,7 @@ class Searcher:
         ranked = []
         for rank, (docnum, score) in enumerate(hits, start=(page - 1) * limit + 1):
             stored = self._searcher.stored_fields(docnum)
-            found = make_snippets(decompress_text(stored["text_z"]), plan, snippets) if snippets else []
+            found = make_snippets(stored_text(stored), plan, snippets) if snippets else []
             _set_pages(found, (stored.get("extra") or {}).get("pages"))
             ranked.append(
                 Hit(
@@ -319,7 +319,8 @@ class Searcher:
         if docnum is None:
             return None
         stored = dict(self._searcher.stored_fields(docnum))
-        stored["text"] = decompress_text(stored.pop("text_z"))
+        stored["text"] = stored_text(stored)
+        stored.pop("text_z", None)
         stored["people"] = [p for p in (stored.get("people") or "").split(",") if p]
         stored["agencies"] = [a for a in (stored.get("agencies") or "").split(",") if a]
         return stored

@@ -250,3 +250,44 @@ def test_a_run_merges_its_own_large_segments_and_leaves_earlier_ones(corpus_dir,
     reference = open_index(str(tmp_path / "reference"), create=True)
     _write(reference, docs, SegmentWriter)
     assert _postings(ix) == _postings(reference)
+
+
+def test_an_index_of_the_previous_format_is_searched_and_grows(corpus_dir, tmp_path, monkeypatch):
+    """Schema 2 (text compressed on its own in text_z) with segments of the codec before
+    its term table and stored-fields dictionary: searched, shown, added to, merged."""
+    from whoosh.fields import STORED
+
+    import searchidx.indexing as indexing
+    from searchidx import Searcher
+    from searchidx.schema import build_schema
+
+    def schema_2():
+        schema = build_schema()
+        schema.remove("text")
+        schema.add("text_z", STORED)
+        return schema
+
+    monkeypatch.setattr(indexing, "build_schema", schema_2)
+    ix = open_index(str(tmp_path / "old"), create=True)
+    monkeypatch.undo()
+    old_codec = CompactCodec()
+    old_codec.terms_table, old_codec.stored_dictionary = "hash", None
+    docs = _documents(corpus_dir, 12)
+    writer = FastSegmentWriter(ix.whoosh_index, codec=old_codec)
+    for doc in docs[:6]:
+        writer.add_document(**document_fields(doc, 0.0, ix.schema))
+    writer.commit(merge=False)
+    assert "text_z" in ix.whoosh_index.reader().stored_fields(0)
+
+    with ix.writer() as writer:  # new segments, still schema 2; the end of the run merges
+        for doc in docs[6:]:
+            writer.add(doc)
+    ix = open_index(str(tmp_path / "old"))
+    segments = ix.whoosh_index._segments()
+    assert len(segments) == 1 and segments[0].codec().stored_dictionary == 1
+    with Searcher(ix) as searcher:
+        for doc in (docs[0], docs[-1]):
+            assert searcher.document(doc.id)["text"] == doc.text
+            hits = searcher.search(f'"{doc.title}"', limit=3).hits
+            assert hits[0].id == doc.id
+            assert hits[0].snippets and hits[0].snippets[0].marks  # read from the stored text
