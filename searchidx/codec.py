@@ -24,6 +24,7 @@ import zlib
 from array import array
 from functools import lru_cache
 from importlib import resources
+from io import BytesIO
 from itertools import accumulate
 from pickle import dumps, loads
 from typing import Iterator, Optional, Sequence, Tuple
@@ -35,7 +36,10 @@ from whoosh.codec.base import FieldCursor
 from whoosh.reading import TermNotFound
 from whoosh.columns import PickleColumn, VarBytesColumn
 from whoosh.matching import ListMatcher
+from whoosh.filedb.compound import CompoundStorage
+from whoosh.filedb.filestore import OverlayStorage
 from whoosh.filedb.filetables import OrderedHashReader, OrderedHashWriter
+from whoosh.filedb.structfile import BufferFile
 from whoosh.system import pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
@@ -100,12 +104,12 @@ def decode_postings(data: bytes, count: int, fixed_size: Optional[int]) -> Tuple
     return array("I", accumulate(deltas, initial=first)), weights, values
 
 
-def decode_posting_parts(data: bytes, count: int, fixed_size: Optional[int]
+def decode_posting_parts(data, count: int, fixed_size: Optional[int], with_values: bool = True
                          ) -> Tuple[int, array, array, tuple]:
     """``(first id, id deltas, weights, values)`` of bytes made by :func:`encode_postings`
-    (for callers that add up the deltas faster than Python can)."""
+    (for callers that add up the deltas faster than Python can; values () unless asked)."""
     flags = data[0]
-    data = data[1:]
+    data = memoryview(data)[1:]
     if flags & _ZLIB:
         data = zlib.decompress(data)
     id_code = _ID_CODES[flags & 3]
@@ -123,8 +127,10 @@ def decode_posting_parts(data: bytes, count: int, fixed_size: Optional[int]
         weights = from_le(weight_code, data[pos:end])
         pos = end
 
-    if flags & _VALUES_FIXED:
-        values = tuple(data[i:i + fixed_size] for i in range(pos, pos + count * fixed_size, fixed_size))
+    if not with_values:
+        values = ()
+    elif flags & _VALUES_FIXED:
+        values = tuple(bytes(data[i:i + fixed_size]) for i in range(pos, pos + count * fixed_size, fixed_size))
     elif flags & _VALUES_PICKLED:
         values = loads(data[pos:])
     else:
@@ -402,20 +408,22 @@ class CompactLeafMatcher(W3LeafMatcher):
         """All the list's ids and weights (for merging and array scoring): the list read
         in one piece and decoded block by block."""
         ids, weights = array("I"), []
-        for first, deltas, block_weights in self.posting_parts():
+        for first, _, deltas, block_weights in self.posting_parts():
             ids.extend(accumulate(deltas, initial=first))
             weights.extend(block_weights)
         return ids, _weight_array(weights)
 
-    def posting_parts(self) -> Iterator[Tuple[int, array, array]]:
-        """Each block's first id, id deltas and weights: the list read in one piece."""
-        data = self._postfile.get(self._startoffset, self._length)
+    def posting_parts(self) -> Iterator[Tuple[int, int, array, array]]:
+        """Each block's first and last id, id deltas and weights: the list read in one piece."""
+        data = memoryview(self._postfile.get(self._startoffset, self._length))
         pos, head_size = 0, _BLOCK_HEAD.size
         while pos < len(data):
-            length, count = _BLOCK_HEAD.unpack_from(data, pos)[:2]
+            length, count, last = _BLOCK_HEAD.unpack_from(data, pos)[:3]
             length = abs(length)
             start = pos + head_size
-            yield decode_posting_parts(data[start:start + length], count, self._fixedsize)[:3]
+            first, deltas, weights, _ = decode_posting_parts(data[start:start + length], count,
+                                                             self._fixedsize, False)
+            yield first, last, deltas, weights
             pos = start + length
         self._atend = True
 
@@ -517,6 +525,40 @@ def shift_inlined_record(record: bytes, shift: int) -> Optional[bytes]:
     return bytes(out)
 
 
+class _MappedFile(BufferFile):
+    """A compound segment's file read in place from the mapped segment. whoosh's
+    BufferFile copies the whole file into a BytesIO when it is opened: at 84,000
+    articles, 380 MB of postings, terms and stored fields on a searcher's first query.
+    Reads by position (all the codec's) use the view; a stream is made only if asked."""
+
+    def __init__(self, buf, name=None) -> None:
+        self._buf, self._name, self.onclose = buf, name, None
+        self.is_real = self.is_closed = False
+        self._stream = None
+
+    @property
+    def file(self):
+        if self._stream is None:
+            self._stream = BytesIO(self._buf)
+        return self._stream
+
+    def close(self) -> None:
+        if self._stream is not None:
+            self._stream.close()
+        self.is_closed = True
+
+
+def _open_segment_file(storage, name: str):
+    compound = storage
+    if isinstance(compound, OverlayStorage) and compound.a.file_exists(name):
+        compound = compound.a  # (whoosh's segment readers overlay the compound file)
+    source = getattr(compound, "_source", None)  # a compound segment's mmap, when mapped
+    if isinstance(compound, CompoundStorage) and source is not None:
+        offset, length = compound.range(name)
+        return _MappedFile(memoryview(source)[offset:offset + length], name=name)
+    return storage.open_file(name)
+
+
 @lru_cache(maxsize=None)
 def stored_fields_dictionary(version: int) -> bytes:
     """zlib's preset dictionary for each document's stored fields: 32 KB of Vietnamese
@@ -583,7 +625,12 @@ class _PerDocWriter(W3PerDocWriter):
 
 class _PerDocReader(W3PerDocReader):
     """whoosh's per-document reader, remembering which columns a segment lacks (whoosh
-    asks the file system again on every call: per document and field when merging)."""
+    asks the file system again on every call: per document and field when merging),
+    reading columns in place (:class:`_MappedFile`)."""
+
+    def _get_column_file(self, fieldname):
+        name = W3Codec.column_filename(self._segment, fieldname)
+        return _open_segment_file(self._storage, name), 0, self._storage.file_length(name)
 
     def _cached_reader(self, fieldname, column):
         if fieldname not in self._readers:
@@ -628,8 +675,8 @@ class CompactCodec(W3Codec):
 
     def terms_reader(self, storage, segment):
         name = segment.make_filename(self.TERMS_EXT)
-        postings = segment.open_file(storage, self.POSTS_EXT)
-        return CompactTermsReader(self, storage.open_file(name), storage.file_length(name), postings)
+        postings = _open_segment_file(storage, segment.make_filename(self.POSTS_EXT))
+        return CompactTermsReader(self, _open_segment_file(storage, name), storage.file_length(name), postings)
 
     def postings_reader(self, dbfile, terminfo, format_, term=None, scorer=None):
         if terminfo.is_inlined():

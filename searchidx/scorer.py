@@ -137,12 +137,16 @@ class ArrayScorer:
             except TermNotFound:
                 continue
             if isinstance(matcher, CompactLeafMatcher):
-                for first, deltas, weights in matcher.posting_parts():
-                    ids = np.empty(len(deltas) + 1, dtype=np.int64)
-                    ids[0] = first + base
-                    np.cumsum(deltas, out=ids[1:])
-                    ids[1:] += ids[0]
-                    pieces.append((ids, np.asarray(weights, dtype=np.float64)))
+                # one cumulative sum over every block: each block's first id enters as
+                # its distance from the previous block's last
+                gaps, weight_parts, previous = [], [], -base
+                for first, last, deltas, weights in matcher.posting_parts():
+                    gaps += (np.array((first - previous,), dtype=np.int64),
+                             np.frombuffer(deltas, dtype=deltas.typecode))
+                    weight_parts.append(np.frombuffer(weights, dtype=weights.typecode))
+                    previous = last
+                pieces.append((np.cumsum(np.concatenate(gaps)),
+                               np.concatenate(weight_parts).astype(np.float64)))
                 continue
             ids, weights = posting_arrays(matcher)
             if len(ids):

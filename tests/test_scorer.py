@@ -51,6 +51,19 @@ def test_array_scores_across_segments_with_deletions(corpus_dir, tmp_path):
             _compare(searcher, text)
 
 
+def test_array_scores_over_lists_of_many_blocks(corpus_dir, tmp_path, monkeypatch):
+    from searchidx.codec import CompactCodec
+
+    # blocks of 3 postings, 2 inlined at most: most lists span blocks, many end in a block of one
+    monkeypatch.setattr(CompactCodec.__init__, "__defaults__", (3, 3, 2))
+    ix = open_index(str(tmp_path / "ix"), create=True)
+    index_paths(ix, [str(corpus_dir)], procs=1, chunk_docs=15)  # chunks merged at the end
+    assert len(ix.whoosh_index._segments()) == 1
+    with Searcher(ix) as searcher:
+        for text in QUERIES:
+            _compare(searcher, text)
+
+
 @pytest.mark.parametrize("page", [1, 2])
 def test_both_ways_of_running_a_query_rank_alike(corpus_index, page):
     with Searcher(open_index(corpus_index)) as searcher:
