@@ -13,9 +13,12 @@ pairs above all), so that per-term overhead made the index 14x the text. Here:
   varints, 5-30 bytes where whoosh packs 22 bytes and pickles the inlined postings;
 - the term dictionary is a sorted table in compressed blocks (:mod:`searchidx.termtable`)
   where whoosh writes a hash file of about 60 bytes a term;
-- columns and stored fields stay whoosh's own.
-Segments written by whoosh's W3Codec, or by this codec before its term table, stay
-readable: each segment keeps the codec that wrote it.
+- a document's stored fields are deflated together with a preset dictionary of
+  Vietnamese (whoosh deflates them cold, and searchidx compressed the text apart);
+- a compound segment's files are read in place from the mapped file, not copied;
+- the other columns stay whoosh's own.
+Segments written by whoosh's W3Codec, or by this codec before its term table and
+dictionary, stay readable: each segment keeps the codec that wrote it.
 """
 from __future__ import annotations
 
@@ -545,6 +548,10 @@ class _MappedFile(BufferFile):
     def close(self) -> None:
         if self._stream is not None:
             self._stream.close()
+        try:
+            self._buf.release()  # so the segment's map can close
+        except BufferError:
+            pass
         self.is_closed = True
 
 
