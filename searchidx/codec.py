@@ -101,6 +101,13 @@ def encode_postings(ids: Sequence[int], weights: Sequence[float], values: Option
     return bytes([flags]) + data
 
 
+def _block_bytes(data: bytes, count: int, last_id: int, maxweight: float, minlength: int,
+                 maxlength: int, last: bool) -> bytes:
+    """A posting block on disk: its :data:`_BLOCK_HEAD`, then ``data`` from :func:`encode_postings`."""
+    return _BLOCK_HEAD.pack(-len(data) if last else len(data), count, last_id, maxweight, 0,
+                            length_to_byte(minlength), length_to_byte(maxlength)) + data
+
+
 def decode_postings(data: bytes, count: int, fixed_size: Optional[int]) -> Tuple[array, array, tuple]:
     """``(ids, weights, values)`` of bytes made by :func:`encode_postings`."""
     first, deltas, weights, values = decode_posting_parts(data, count, fixed_size)
@@ -319,6 +326,15 @@ class CompactTermsReader(W3TermsReader):
         return ((self._keydecoder(key), decode(value))
                 for key, value in self._tindex.items_from(self._keycoder(fieldname, prefix)))
 
+    def field_records(self, fieldname) -> Iterator[Tuple[bytes, bytes]]:
+        """Each term of ``fieldname`` in order with its record still encoded (for merging,
+        where most records are copied as bytes)."""
+        prefix = self._keycoder(fieldname, b"")
+        for key, record in self._tindex.items_from(prefix):
+            if not key.startswith(prefix):
+                return
+            yield key[len(prefix):], record
+
     def term_info(self, fieldname, tbytes):
         try:
             return CompactTermInfo.from_bytes(self._tindex[self._keycoder(fieldname, tbytes)])
@@ -358,11 +374,8 @@ class CompactPostingsWriter(W3PostingsWriter):
 
     def _write_block(self, last=False):
         self._terminfo.add_block(self)
-        data = self._encoded()
-        head = _BLOCK_HEAD.pack(-len(data) if last else len(data), len(self._ids), self._ids[-1],
-                                self._maxweight, 0, length_to_byte(self._minlength),
-                                length_to_byte(self._maxlength))
-        self._postfile.write(head + data)
+        self._postfile.write(_block_bytes(self._encoded(), len(self._ids), self._ids[-1], self._maxweight,
+                                          self._minlength, self._maxlength, last))
         self._blockcount += 1
         self._new_block()
 
@@ -475,12 +488,9 @@ class CompactFieldWriter(W3FieldWriter):
                 low, high = min(block_lengths), max(block_lengths)
                 info._minlength = low if info._minlength is None else min(info._minlength, low)
                 info._maxlength = max(info._maxlength, high)
-                data = encode_postings(block_ids, block_weights, None, None, compression)
-                last = start + limit >= len(ids)
-                blocks.append(_BLOCK_HEAD.pack(-len(data) if last else len(data), len(block_ids),
-                                               block_ids[-1], max(block_weights), 0,
-                                               length_to_byte(low), length_to_byte(high)))
-                blocks.append(data)
+                blocks.append(_block_bytes(encode_postings(block_ids, block_weights, None, None, compression),
+                                           len(block_ids), block_ids[-1], max(block_weights), low, high,
+                                           last=start + limit >= len(ids)))
             data = b"".join(blocks)
             info._offset, info._length = self._postfile.tell(), len(data)
             self._postfile.write(data)

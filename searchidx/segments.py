@@ -256,11 +256,7 @@ class _TermInfos:
         if self._name not in self._reader.indexed_field_names():
             return
         if self._raw:
-            prefix = terms._keycoder(self._name, b"")
-            for key, record in terms._tindex.items_from(prefix):
-                if key[:2] != prefix:
-                    return
-                term = key[2:]
+            for term, record in terms.field_records(self._name):
                 self._records[term] = record
                 yield term
         else:
