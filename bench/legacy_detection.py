@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from searchidx import legacy  # noqa: E402
-from searchidx.documents import SourceFile, read_source  # noqa: E402
+from searchidx.ingest.documents import SourceFile, read_source  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "data"
 CORPUS_SUFFIXES = {".txt", ".md"}

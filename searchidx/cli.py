@@ -36,12 +36,12 @@ class State:
     @property
     def index_path(self) -> str:
         """--index, else $SEARCHIDX_INDEX, else .searchidx (see resolve_index_path)."""
-        from .indexing import resolve_index_path
+        from .index import resolve_index_path
 
         return resolve_index_path(self.index)
 
     def open(self, create: bool = False):
-        from .indexing import open_index
+        from .index import open_index
 
         return open_index(self.index_path, create=create)
 
@@ -189,7 +189,7 @@ def _check_text(what: str, value: Optional[str]) -> None:
 def _complete_ids(ctx: click.Context, param, incomplete: str):
     """Shell completion for document ids, from the index's manifest."""
     try:
-        from .indexing import open_index
+        from .index import open_index
 
         index = open_index(ctx.find_root().params.get("index"))
         with index.manifest() as manifest:
@@ -316,7 +316,7 @@ def index_cmd(state: State, paths, prune, quiet, wait, rebuild, procs, max_doc_m
 
 
 def _index_with_progress(index, paths, options: dict, show_progress: bool):
-    from .indexing import index_paths
+    from .indexer import index_paths
 
     if not show_progress:
         return index_paths(index, list(paths), **options)
@@ -345,7 +345,8 @@ def _rebuild(state: State, paths, options: dict, show_progress: bool):
     import glob
 
     from .errors import SearchIdxError
-    from .indexing import _WriterLock, open_index
+    from .index import open_index
+    from .lock import WriterLock
 
     target = state.index_path.rstrip(os.sep)
     fresh = f"{target}.rebuild-{os.getpid()}"
@@ -355,7 +356,7 @@ def _rebuild(state: State, paths, options: dict, show_progress: bool):
         )
     old_lock = None
     if os.path.isdir(target):  # even a damaged index: its folder can be locked
-        old_lock = _WriterLock(target)
+        old_lock = WriterLock(target)
         old_lock.acquire(options.get("wait", 0.0))
         for stale in glob.glob(glob.escape(target) + ".rebuild-*"):
             if stale[len(target) + 9:].isdigit():  # its rebuild held this lock and died
@@ -600,7 +601,9 @@ def remove(state: State, doc_ids, wait) -> None:
         unknown = [i for i in ids if searcher.document(i) is None]
     if unknown:
         raise SearchIdxError(f"no document with id {', '.join(map(repr, unknown))}; nothing removed")
-    with index.writer(wait=wait) as writer:
+    from .writer import IndexWriter
+
+    with IndexWriter(index, wait=wait) as writer:
         for doc_id in ids:
             writer.remove(doc_id)
     click.echo(f"Removed {len(ids)} document{'s' if len(ids) != 1 else ''}.")

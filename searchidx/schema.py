@@ -16,13 +16,14 @@ together (see :mod:`searchidx.codec`). Indexes made before schema 3 store it in
 """
 from __future__ import annotations
 
+import bisect
 import zlib
-from typing import Iterable, Optional
+from typing import TYPE_CHECKING, Iterable, Optional
 
-from whoosh import formats
-from whoosh.system import pack_uint
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
+from .gazetteer import province_key
+from .storage.fieldformats import CompactPositions, FastFrequency
 from .analysis import (
     folded_analyzer,
     folded_pair_analyzer,
@@ -31,76 +32,10 @@ from .analysis import (
     word_analyzer,
 )
 
+if TYPE_CHECKING:
+    from .ingest.documents import Document
+
 SCHEMA_VERSION = 3
-
-def _varint(out: bytearray, n: int) -> None:
-    while n >= 0x80:
-        out.append((n & 0x7F) | 0x80)
-        n >>= 7
-    out.append(n)
-
-
-def term_positions(value, analyzer):
-    """Each term's positions, by the analyzer's fast path when it has one."""
-    fast = getattr(analyzer, "term_positions", None)
-    if fast is not None:
-        return fast(value)
-    out: dict = {}
-    for t in analyzer(value, positions=True):
-        out.setdefault(t.text, []).append(t.pos)
-    return out
-
-
-class FastFrequency(formats.Frequency):
-    """whoosh's Frequency, fed by the analyzer's fast path (no Token per token)."""
-
-    def word_values(self, value, analyzer, **kwargs):
-        fb = self.field_boost
-        for term, poses in term_positions(value, analyzer).items():
-            freq = len(poses)
-            yield term, freq, freq * fb, pack_uint(freq)
-
-
-class CompactPositions(formats.Positions):
-    """Positions as varint deltas: whoosh's own format marshals 5 bytes per position."""
-
-    def word_values(self, value, analyzer, **kwargs):
-        fb = self.field_boost
-        for term, poses in term_positions(value, analyzer).items():
-            yield term, len(poses), len(poses) * fb, self.encode(poses)
-
-    def encode(self, poslist):
-        out = bytearray()
-        _varint(out, len(poslist))
-        base = 0
-        for pos in poslist:
-            _varint(out, pos - base)
-            base = pos
-        return bytes(out)
-
-    @staticmethod
-    def _varints(data: bytes):
-        n = shift = 0
-        for byte in data:
-            n |= (byte & 0x7F) << shift
-            if byte & 0x80:
-                shift += 7
-            else:
-                yield n
-                n = shift = 0
-
-    def decode_positions(self, valuestring):
-        values = self._varints(valuestring)
-        count = next(values, 0)
-        positions, pos = [], 0
-        for _, delta in zip(range(count), values):
-            pos += delta
-            positions.append(pos)
-        return positions
-
-    def decode_frequency(self, valuestring):
-        return next(self._varints(valuestring), 0)
-
 
 def _phrase_text(analyzer) -> TEXT:
     field = TEXT(analyzer=analyzer, phrase=True)
@@ -178,3 +113,53 @@ def date_key(date: Optional[str], upper: bool = False) -> Optional[int]:
     except ValueError:
         return None
     return year * 10000 + month * 100 + day
+
+
+def document_fields(doc: Document, indexed_at: float, schema=None) -> dict:
+    """The whoosh fields of one document, for ``schema`` (by default the current one)."""
+    text = doc.text
+    # The body fields hold the title too (unless the text already opens with it),
+    # as readers see it: a title word is a word of the document.
+    searchable = text if not doc.title or text.lstrip().startswith(doc.title) else doc.title + "\n" + text
+    fields = {
+        "id": doc.id,
+        "source": doc.source,
+        "path": doc.path,
+        "format": doc.format,
+        "content_hash": doc.content_hash,
+        "title": doc.title,
+        "title_folded": doc.title,
+        "body": searchable,
+        "words": searchable,
+        "body_folded": searchable,
+        "words_folded": searchable,
+        "body_pairs": searchable,
+        "extra": dict(doc.extra or {}),
+        "indexed_at": indexed_at,
+        **text_fields(schema, text),
+    }
+    if doc.date:
+        fields["date"] = doc.date
+        fields["day"] = date_key(doc.date)
+        fields["year"] = doc.date[:4]
+    if doc.province:
+        fields["province"] = doc.province
+        fields["province_key"] = province_key(doc.province)
+    if doc.people:
+        fields["people"] = ",".join(doc.people)
+        fields["people_folded"] = " ; ".join(doc.people)
+    if doc.agencies:
+        fields["agencies"] = ",".join(doc.agencies)
+    return fields
+
+
+def page_of(offset: int, pages: str) -> int:
+    """The page (1-based) holding ``offset`` of the stored text, from extra["pages"].
+
+    ``pages`` is the comma-separated start offset of each page ("0,1532,3020"); a page
+    with no text starts where the next one does and is never the answer.
+    """
+    starts = [int(part) for part in pages.split(",") if part.strip()]
+    if not starts:
+        return 1
+    return max(1, bisect.bisect_right(starts, offset))

@@ -14,7 +14,7 @@ from whoosh.scoring import BM25F
 
 from .analysis import analyze_text, fold, has_diacritics, normalize_text, normalize_token
 from .errors import QueryError
-from .indexing import Index
+from .index import Index
 from .query import QueryPlan, RankingWeights, build_query, clip_query, date_range_query, province_query
 from .schema import stored_text
 
@@ -208,7 +208,7 @@ class Searcher:
 
     def _run_arrays(self, plan: QueryPlan, limit: int, end: int):
         if self._scorer is None:
-            from .scorer import ArrayScorer
+            from .storage.scorer import ArrayScorer
 
             self._scorer = ArrayScorer(self._searcher)
         scorer = self._scorer
@@ -339,7 +339,7 @@ def _set_pages(snippets: List[Snippet], pages: Optional[str]) -> None:
     """Tell each snippet of a paged document (PDF) which page it shows."""
     if not pages:
         return
-    from .formats import page_of
+    from .schema import page_of
 
     for snip in snippets:
         offset = snip.start + (snip.marks[0][0] if snip.marks else 0)

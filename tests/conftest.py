@@ -23,7 +23,7 @@ def corpus_dir() -> Path:
 @pytest.fixture(scope="session")
 def corpus_index(tmp_path_factory) -> str:
     """An index of the bundled corpus, built once; read-only for the tests."""
-    from searchidx.indexing import index_paths, open_index
+    from searchidx import index_paths, open_index
 
     path = str(tmp_path_factory.mktemp("corpus-index") / "index")
     index = open_index(path, create=True)

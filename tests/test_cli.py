@@ -434,10 +434,12 @@ def test_index_into_a_foreign_folder_is_refused(invoke, tmp_path, docs):
 
 
 def test_index_waits_for_a_locked_index(invoke, empty_index, docs):
-    from searchidx.indexing import open_index
+    from searchidx import open_index
 
     assert invoke(empty_index, "index", str(docs), "--quiet").exit_code == 0
-    with open_index(empty_index).writer():
+    from searchidx import IndexWriter
+
+    with IndexWriter(open_index(empty_index)):
         res = invoke(empty_index, "index", str(docs), "--wait", "0.2")
         one_line_error(res, "another searchidx process is writing", "--wait")
         one_line_error(invoke(empty_index, "remove", "bao-cao-1.md"), "another searchidx process")
@@ -450,7 +452,7 @@ def test_completion_script(runner):
 
 
 def test_completion_of_document_ids(runner, corpus_index):
-    from searchidx.indexing import open_index
+    from searchidx import open_index
 
     with open_index(corpus_index).manifest() as manifest:
         some = manifest.ids()[0]

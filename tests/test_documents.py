@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from searchidx.documents import (
+from searchidx.ingest.documents import (
     Document,
     Skipped,
     SourceFile,

@@ -16,10 +16,11 @@ from typing import Dict, List, Optional
 
 import pytest
 
-from searchidx import formats, legacy
-from searchidx.documents import SourceFile, Skipped, discover, read_source
+from searchidx.ingest import encodings as legacy, formats
+from searchidx.ingest.documents import SourceFile, Skipped, discover, read_source
 from searchidx.errors import DocumentError
-from searchidx.formats import NEEDS_OCR, page_of
+from searchidx.ingest.formats import NEEDS_OCR
+from searchidx.schema import page_of
 
 # ---------------------------------------------------------------------------
 # Fixture writers
@@ -146,7 +147,7 @@ def read(path: Path):
 
 
 def formats_of(path: Path) -> str:
-    from searchidx.documents import FORMATS
+    from searchidx.ingest.documents import FORMATS
 
     return FORMATS[path.suffix.lower()]
 
@@ -517,7 +518,7 @@ QUERIES = [
 def test_each_format_is_indexed_and_found_with_and_without_accents(tmp_path):
     pytest.importorskip("docx", reason="python-docx is not installed")
     pytest.importorskip("pypdf", reason="pypdf is not installed")
-    from searchidx.indexing import index_paths, open_index
+    from searchidx import index_paths, open_index
     from searchidx.search import Searcher
 
     folder = build_folder(tmp_path / "docs")
@@ -551,7 +552,7 @@ def test_each_format_is_indexed_and_found_with_and_without_accents(tmp_path):
 
 def test_pdf_hit_snippet_says_its_page(tmp_path):
     pytest.importorskip("pypdf", reason="pypdf is not installed")
-    from searchidx.indexing import index_paths, open_index
+    from searchidx import index_paths, open_index
     from searchidx.search import Searcher
 
     folder = tmp_path / "docs"

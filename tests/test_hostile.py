@@ -15,6 +15,8 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+
+from searchidx.writer import IndexWriter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -42,7 +44,7 @@ def counts(stdout: str) -> dict:
 
 
 def ids_of(index) -> list:
-    from searchidx.indexing import open_index
+    from searchidx import open_index
 
     with open_index(str(index)).whoosh_index.reader() as reader:
         return sorted(fields["id"] for fields in reader.all_stored_fields())
@@ -148,7 +150,8 @@ def test_hostile_batch_reports_each_bad_file_and_indexes_the_rest(invoke, empty_
 
 
 def test_file_vanishing_between_discovery_and_reading(tmp_path, monkeypatch):
-    from searchidx import documents, indexing
+    from searchidx import indexer, index
+    from searchidx.ingest import documents
 
     folder = tmp_path / "docs"
     folder.mkdir()
@@ -161,8 +164,8 @@ def test_file_vanishing_between_discovery_and_reading(tmp_path, monkeypatch):
         (folder / "r2.txt").unlink()  # deleted after it was found, before it is read
 
     monkeypatch.setattr(documents, "discover", discover_then_delete)
-    index = indexing.open_index(str(tmp_path / "ix"), create=True)
-    report = indexing.index_paths(index, [str(folder)])
+    ix = index.open_index(str(tmp_path / "ix"), create=True)
+    report = indexer.index_paths(ix, [str(folder)])
     assert report.added == 4 and report.failed == 1
     assert [e.path for e in report.errors] == [str(folder / "r2.txt")]
     assert "No such file" in report.errors[0].reason
@@ -174,7 +177,7 @@ def test_file_unreadable_mid_run(tmp_path, monkeypatch, failure):
     """chmod 000 does not stop root: the failing open or read is simulated."""
     import builtins
 
-    from searchidx import indexing
+    from searchidx import index, indexer
 
     folder = tmp_path / "docs"
     folder.mkdir()
@@ -199,9 +202,9 @@ def test_file_unreadable_mid_run(tmp_path, monkeypatch, failure):
             return FailingFile()
         return builtins.open(path, *args, **kwargs)
 
-    monkeypatch.setattr(indexing, "open", fake_open, raising=False)
-    index = indexing.open_index(str(tmp_path / "ix"), create=True)
-    report = indexing.index_paths(index, [str(folder)])
+    monkeypatch.setattr(indexer, "open", fake_open, raising=False)
+    ix = index.open_index(str(tmp_path / "ix"), create=True)
+    report = indexer.index_paths(ix, [str(folder)])
     assert report.added == 4 and report.failed == 1
     assert report.errors[0].path == victim
     assert report.errors[0].reason in ("Permission denied", "Input/output error")
@@ -224,11 +227,11 @@ def test_duplicate_ids_across_files_keep_one_document(invoke, empty_index, tmp_p
 
 
 def test_one_writer_never_holds_two_documents_of_one_id(empty_index):
-    from searchidx.documents import Document
-    from searchidx.indexing import open_index
+    from searchidx.ingest.documents import Document
+    from searchidx import open_index
 
     index = open_index(empty_index, create=True)
-    with index.writer(chunk_docs=100) as writer:
+    with IndexWriter(index, chunk_docs=100) as writer:
         for text in ("một", "hai", "ba"):
             writer.add(Document(id="same", text=text, title=text, path="p", source="/p",
                                 content_hash=text))
@@ -331,7 +334,7 @@ _SEARCHER = {}
 
 
 def searcher_for(path):
-    from searchidx.indexing import open_index
+    from searchidx import open_index
     from searchidx.search import Searcher
 
     if path not in _SEARCHER:
@@ -495,7 +498,7 @@ def test_long_queries_are_fast(corpus_index, name):
     """A 10,000-character query answers within 3 s."""
     import signal
 
-    from searchidx.indexing import open_index
+    from searchidx import open_index
     from searchidx.search import Searcher
 
     def too_slow(*args):

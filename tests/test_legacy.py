@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from searchidx import legacy
-from searchidx.documents import SourceFile, read_source
+from searchidx.ingest import encodings as legacy
+from searchidx.ingest.documents import SourceFile, read_source
 from searchidx.errors import DocumentError
 
 REPO = Path(__file__).resolve().parent.parent

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from searchidx.documents import SourceFile, discover, read_source
+from searchidx.ingest.documents import SourceFile, discover, read_source
 from searchidx.gazetteer import (
     ALL_PROVINCES,
     CITIES_AFTER_2025,
@@ -22,7 +22,7 @@ from searchidx.gazetteer import (
     merged_into,
     province_key,
 )
-from searchidx.metadata import (
+from searchidx.ingest.metadata import (
     detect_agencies,
     detect_date,
     detect_people,

@@ -27,6 +27,8 @@ from pathlib import Path
 
 import pytest
 
+from searchidx.writer import IndexWriter
+
 REPO = Path(__file__).resolve().parent.parent
 WORDS = (
     "nhân quyền chuyển đổi số giảm nghèo phòng chống tham nhũng ủy ban nhân dân tỉnh hội đồng "
@@ -49,11 +51,11 @@ if _spec:
     _calls = [0]
     _TARGETS = {
         # point: (module, class or None, function, pause before or after the call)
-        "read": ("searchidx.documents", None, "read_source", "before"),
-        "add": ("searchidx.indexing", "IndexWriter", "add", "after"),
+        "read": ("searchidx.ingest.documents", None, "read_source", "before"),
+        "add": ("searchidx.writer", "IndexWriter", "add", "after"),
         "toc": ("whoosh.index", "TOC", "write", "before"),
         "whoosh-committed": ("whoosh.writing", "SegmentWriter", "commit", "after"),
-        "committed": ("searchidx.indexing", "Manifest", "record", "after"),
+        "committed": ("searchidx.manifest", "Manifest", "record", "after"),
     }
     _module, _cls, _name, _when = _TARGETS[_point]
     _owner = importlib.import_module(_module)
@@ -207,7 +209,7 @@ def manifest_ids(path) -> list:
 
 def check_index(path, expected_ids, mended=True) -> None:
     """The index opens and searches, holds each expected id once, and nothing else."""
-    from searchidx.indexing import open_index
+    from searchidx import open_index
     from searchidx.search import Searcher
 
     index = open_index(str(path))
@@ -426,13 +428,13 @@ def test_chunk_size_variable_is_checked(invoke, empty_index, tmp_path, monkeypat
 
 def test_in_process_writers_exclude_each_other(empty_index):
     from searchidx.errors import IndexLockedError
-    from searchidx.indexing import open_index
+    from searchidx import open_index
 
     index = open_index(empty_index, create=True)
-    with index.writer():
+    with IndexWriter(index):
         with pytest.raises(IndexLockedError, match="searchidx.lock"):
-            index.writer(wait=0.2)
-    index.writer().close()  # released
+            IndexWriter(index, wait=0.2)
+    IndexWriter(index).close()  # released
 
 
 # ---- a damaged index ------------------------------------------------------------------
@@ -441,7 +443,7 @@ def test_in_process_writers_exclude_each_other(empty_index):
 @pytest.fixture
 def small_index(tmp_path):
     """30 documents in three segments, and the folder they came from."""
-    from searchidx.indexing import index_paths, open_index
+    from searchidx import index_paths, open_index
 
     folder = tmp_path / "small-docs"
     make_corpus(folder, 30)

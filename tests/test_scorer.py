@@ -2,10 +2,11 @@
 import numpy as np
 import pytest
 
+from searchidx.writer import IndexWriter
 from searchidx import Searcher, open_index
-from searchidx.indexing import index_paths
+from searchidx.indexer import index_paths
 from searchidx.query import build_query
-from searchidx.scorer import ArrayScorer
+from searchidx.storage.scorer import ArrayScorer
 
 QUERIES = [
     "nhân quyền", "nhan quyen", "Ủy ban nhân dân tỉnh", "giảm nghèo Hà Giang",
@@ -40,7 +41,7 @@ def test_array_scores_across_segments_with_deletions(corpus_dir, tmp_path):
     first = sorted(corpus_dir.rglob("*.md"))[0]
     index_paths(ix, [str(first)], procs=1)
     index_paths(ix, [str(corpus_dir)], procs=1)  # a second segment, too big to merge with the first
-    with ix.writer() as writer:
+    with IndexWriter(ix) as writer:
         for doc_id in ix.manifest().ids()[:2]:
             writer.remove(doc_id)
         writer.commit(merge=False)
@@ -52,7 +53,7 @@ def test_array_scores_across_segments_with_deletions(corpus_dir, tmp_path):
 
 
 def test_array_scores_over_lists_of_many_blocks(corpus_dir, tmp_path, monkeypatch):
-    from searchidx.codec import CompactCodec
+    from searchidx.storage.codec import CompactCodec
 
     # blocks of 3 postings, 2 inlined at most: most lists span blocks, many end in a block of one
     monkeypatch.setattr(CompactCodec.__init__, "__defaults__", (3, 3, 2))

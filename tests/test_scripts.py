@@ -143,7 +143,7 @@ def test_parse_script_from_text():
 
 
 def test_run_script_one_searcher_in_order(corpus_index, tmp_path):
-    from searchidx.indexing import open_index
+    from searchidx import open_index
 
     script = load_script(write(tmp_path, "q.jsonl", JSONL))
     results = run_script(open_index(corpus_index), script)
@@ -157,7 +157,7 @@ def test_run_script_one_searcher_in_order(corpus_index, tmp_path):
 
 
 def test_library_and_cli_return_the_same_hits(corpus_index, tmp_path, invoke):
-    from searchidx.indexing import open_index
+    from searchidx import open_index
     from searchidx.search import Searcher
 
     script = load_script(write(tmp_path, "w.toml", TOML))
@@ -317,7 +317,7 @@ def test_new_reports_only_unseen_hits(corpus_index_copy, tmp_path, invoke):
 
 
 def test_new_limit_applies_to_new_hits_and_state_is_atomic(corpus_index_copy, tmp_path, invoke):
-    from searchidx.indexing import open_index
+    from searchidx import open_index
 
     script = write(tmp_path, "w.toml", '[[query]]\nname = "nq"\nq = "nhân quyền"\n')
     reported = []

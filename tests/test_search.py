@@ -3,9 +3,10 @@ import unicodedata
 
 import pytest
 
+from searchidx.writer import IndexWriter
 from searchidx import Searcher, open_index
 from searchidx.analysis import fold, normalize_token
-from searchidx.documents import Document
+from searchidx.ingest.documents import Document
 from searchidx.errors import QueryError
 from searchidx.query import parse_date, parse_query
 
@@ -37,7 +38,7 @@ def tiny_index(tmp_path):
 
 
 def _small_index(index, texts, title, province):
-    with index.writer() as writer:
+    with IndexWriter(index) as writer:
         for doc_id, text in texts.items():
             writer.add(Document(id=doc_id, text=text, title=title(text), path=doc_id, source=doc_id,
                                 date="2024-01-02", province=province, people=[], agencies=[],
@@ -351,7 +352,7 @@ def test_a_phrase_in_the_title_matches_as_in_the_body_and_ranks_first(tmp_path):
         "scrambled": ("Người con và quyền", plain),
     }
     index = open_index(str(tmp_path / "titles"), create=True)
-    with index.writer() as writer:
+    with IndexWriter(index) as writer:
         for doc_id, (title, text) in docs.items():
             writer.add(Document(id=doc_id, text=text, title=title, path=doc_id, source=doc_id,
                                 date=None, province=None, people=[], agencies=[],

@@ -6,11 +6,13 @@ import pytest
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
+from searchidx.writer import IndexWriter
 from searchidx import open_index
-from searchidx.codec import CompactCodec, decode_postings, encode_postings
-from searchidx.documents import discover, read_source
-from searchidx.indexing import document_fields, index_paths
-from searchidx.segments import SEGMENTS_PER_TIER, FastSegmentWriter, segments_to_merge
+from searchidx.storage.codec import CompactCodec, decode_postings, encode_postings
+from searchidx.ingest.documents import discover, read_source
+from searchidx.indexer import index_paths
+from searchidx.schema import document_fields
+from searchidx.storage.segments import SEGMENTS_PER_TIER, FastSegmentWriter, segments_to_merge
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -88,7 +90,7 @@ def test_merging_keeps_every_posting_and_drops_deleted_documents(corpus_dir, tmp
     writer.commit(merge=False)
     assert len(ix.whoosh_index._segments()) == 3
 
-    with ix.writer() as writer:  # the end of a run merges small segments
+    with IndexWriter(ix) as writer:  # the end of a run merges small segments
         writer._merge_segments()
     assert len(ix.whoosh_index._segments()) == 1
 
@@ -134,7 +136,7 @@ def test_a_run_ends_with_its_chunks_merged(corpus_dir, tmp_path):
     ((5, 6), (1, 1), (b"\x01\x02", b"")),
 ])
 def test_term_records_round_trip(inlined):
-    from searchidx.codec import CompactTermInfo
+    from searchidx.storage.codec import CompactTermInfo
 
     info = CompactTermInfo()
     info._df = len(inlined[0]) if inlined else 40
@@ -163,7 +165,7 @@ def test_term_records_round_trip(inlined):
 def test_term_table_finds_every_key_and_nothing_else(tmp_path, seed):
     from whoosh.filedb.filestore import FileStorage
 
-    from searchidx.termtable import BLOCK_ENTRIES, TermTableReader, TermTableWriter
+    from searchidx.storage.termtable import BLOCK_ENTRIES, TermTableReader, TermTableWriter
 
     rng = random.Random(seed)
     keys = sorted({bytes(rng.randrange(256) for _ in range(rng.randrange(1, 12)))
@@ -197,7 +199,7 @@ def test_term_table_finds_every_key_and_nothing_else(tmp_path, seed):
 def test_an_empty_term_table_and_a_foreign_file(tmp_path):
     from whoosh.filedb.filestore import FileStorage
 
-    from searchidx.termtable import TermTableError, TermTableReader, TermTableWriter
+    from searchidx.storage.termtable import TermTableError, TermTableReader, TermTableWriter
 
     storage = FileStorage(str(tmp_path))
     TermTableWriter(storage.create_file("empty.trm")).close()
@@ -234,16 +236,16 @@ def test_segments_written_with_a_hash_term_dictionary_stay_readable(corpus_dir, 
 
 
 def test_a_run_merges_its_own_large_segments_and_leaves_earlier_ones(corpus_dir, tmp_path, monkeypatch):
-    import searchidx.segments as segments
+    import searchidx.storage.segments as segments
 
     monkeypatch.setattr(segments, "LARGE_SEGMENT_DOCS", 5)  # the corpus's chunks count as large
     ix = open_index(str(tmp_path / "ix"), create=True)
     docs = _documents(corpus_dir, 40)
-    with ix.writer(chunk_docs=10) as writer:
+    with IndexWriter(ix, chunk_docs=10) as writer:
         for doc in docs[:30]:
             writer.add(doc)
     assert [s.doc_count_all() for s in ix.whoosh_index._segments()] == [30]
-    with ix.writer(chunk_docs=4) as writer:  # a later run: its 3 chunks merge, the 30 stay
+    with IndexWriter(ix, chunk_docs=4) as writer:  # a later run: its 3 chunks merge, the 30 stay
         for doc in docs[30:]:
             writer.add(doc)
     assert sorted(s.doc_count_all() for s in ix.whoosh_index._segments()) == [10, 30]
@@ -257,7 +259,7 @@ def test_an_index_of_the_previous_format_is_searched_and_grows(corpus_dir, tmp_p
     its term table and stored-fields dictionary: searched, shown, added to, merged."""
     from whoosh.fields import STORED
 
-    import searchidx.indexing as indexing
+    import searchidx.index as indexing
     from searchidx import Searcher
     from searchidx.schema import build_schema
 
@@ -279,7 +281,7 @@ def test_an_index_of_the_previous_format_is_searched_and_grows(corpus_dir, tmp_p
     writer.commit(merge=False)
     assert "text_z" in ix.whoosh_index.reader().stored_fields(0)
 
-    with ix.writer() as writer:  # new segments, still schema 2; the end of the run merges
+    with IndexWriter(ix) as writer:  # new segments, still schema 2; the end of the run merges
         for doc in docs[6:]:
             writer.add(doc)
     ix = open_index(str(tmp_path / "old"))

@@ -17,8 +17,8 @@ import sys
 from datetime import date as _date
 from typing import Dict, FrozenSet, List, NamedTuple, Optional, Tuple
 
-from .analysis.normalize import canonical_tones, fold, normalize_token
-from .gazetteer import ALL_PROVINCES
+from ..analysis.normalize import canonical_tones, fold, normalize_token
+from ..gazetteer import ALL_PROVINCES
 
 __all__ = [
     "detect_date",

@@ -14,7 +14,6 @@ known: per run in Word files (the run's font names the encoding), per page in PD
 """
 from __future__ import annotations
 
-import bisect
 import functools
 import io
 import json
@@ -28,8 +27,8 @@ from html.parser import HTMLParser
 from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 from xml.etree import ElementTree
 
-from . import legacy
-from .errors import DocumentError
+from . import encodings
+from ..errors import DocumentError
 from .metadata import normalize_date
 
 __all__ = [
@@ -63,18 +62,6 @@ class Extracted:
     date: Optional[str] = None  # a publication date the file declares: wins over the text's
     file_date: Optional[str] = None  # when the file was made: used only if the text has no date
     extra: Dict[str, str] = field(default_factory=dict)  # author, created, pages, encoding …
-
-
-def page_of(offset: int, pages: str) -> int:
-    """The page (1-based) holding ``offset`` of the stored text, from extra["pages"].
-
-    ``pages`` is the comma-separated start offset of each page ("0,1532,3020"); a page
-    with no text starts where the next one does and is never the answer.
-    """
-    starts = [int(part) for part in pages.split(",") if part.strip()]
-    if not starts:
-        return 1
-    return max(1, bisect.bisect_right(starts, offset))
 
 
 # ---------------------------------------------------------------------------
@@ -161,9 +148,9 @@ def _fix_legacy_title(title: str, encoding: Optional[str]) -> str:
     """A title in the legacy encoding the body was found in, decoded when that helps."""
     if not encoding or not title:
         return title
-    result = legacy.score(title, encoding)
+    result = encodings.score(title, encoding)
     if result.gained > result.lost:
-        return legacy.decode(title, encoding)
+        return encodings.decode(title, encoding)
     return title
 
 
@@ -353,7 +340,7 @@ def _decode_docx_blocks(blocks: List[_Block]) -> Tuple[List[str], Optional[str]]
     plain = " ".join(
         text for block in blocks for text, font in block.pieces if _font_encoding(font) is None
     )
-    document_encoding = legacy.detect(plain)
+    document_encoding = encodings.detect(plain)
     used: Dict[str, int] = {}
     texts: List[str] = []
     for block in blocks:
@@ -363,11 +350,11 @@ def _decode_docx_blocks(blocks: List[_Block]) -> Tuple[List[str], Optional[str]]
             if encoding is None and font != _SEPARATOR:
                 encoding = document_encoding
             if encoding is not None:
-                result = legacy.score(text, encoding)
+                result = encodings.score(text, encoding)
                 if result.lost > result.gained:
                     encoding = None
             if encoding is not None and _is_capitals_font(font):
-                text = legacy.decode(text, encoding).upper()
+                text = encodings.decode(text, encoding).upper()
                 used[encoding] = used.get(encoding, 0) + len(text)
                 encoding = None
             if groups and groups[-1][0] == encoding:
@@ -378,7 +365,7 @@ def _decode_docx_blocks(blocks: List[_Block]) -> Tuple[List[str], Optional[str]]
         for encoding, parts in groups:
             joined = "".join(parts)
             if encoding is not None and not joined.isascii():
-                decoded = legacy.decode(joined, encoding)
+                decoded = encodings.decode(joined, encoding)
                 if decoded != joined:
                     used[encoding] = used.get(encoding, 0) + len(joined)
                 joined = decoded
@@ -467,9 +454,9 @@ def read_pdf(display: str, data: bytes) -> Extracted:
     page_texts = [_tidy(text) for text in page_texts]
     if not any(text.strip() for text in page_texts):
         raise DocumentError(display, NEEDS_OCR)
-    encoding = legacy.detect("\n\n".join(page_texts))
+    encoding = encodings.detect("\n\n".join(page_texts))
     if encoding:
-        page_texts = [_tidy(legacy.decode(text, encoding)) for text in page_texts]
+        page_texts = [_tidy(encodings.decode(text, encoding)) for text in page_texts]
     parts: List[str] = []
     starts: List[int] = []
     length = 0
@@ -630,7 +617,7 @@ def _html_text_of_bytes(display: str, data: bytes) -> str:
             continue
     # No declaration that works and not UTF-8: what browsers assume, Windows-1252 (the
     # byte view, so a TCVN3 or VNI page is still decoded later).
-    return legacy.bytes_view(data)
+    return encodings.bytes_view(data)
 
 
 def _classes(node: _Node) -> str:
@@ -818,7 +805,7 @@ def read_html(display: str, data: bytes) -> Extracted:
     root, in_article = _main_root(document)
     renderer = _Renderer(in_article)
     renderer.render(root)
-    text, encoding = legacy.fix(renderer.text())
+    text, encoding = encodings.fix(renderer.text())
     if not text.strip():
         raise DocumentError(display, "no text in the page")
     extracted = Extracted(text=text)
@@ -931,7 +918,7 @@ def read_odt(display: str, data: bytes) -> Extracted:
             parts.append("\n" if kind == previous and kind in ("row", "item") else "\n\n")
         parts.append(text)
         previous = kind
-    fixed, encoding = legacy.fix(_tidy("".join(parts)))
+    fixed, encoding = encodings.fix(_tidy("".join(parts)))
     extracted = Extracted(text=fixed)
     extra: Dict[str, str] = {}
     title = author = ""

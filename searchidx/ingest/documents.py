@@ -19,10 +19,10 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Dict, Iterator, List, Optional, Sequence, Set, Tuple, Union
 
-from . import legacy
-from .analysis.normalize import normalize_text
-from .errors import DocumentError
-from .gazetteer import canonical_province
+from . import encodings
+from ..analysis.normalize import normalize_text
+from ..errors import DocumentError
+from ..gazetteer import canonical_province
 from .metadata import extract_metadata, normalize_date
 
 if TYPE_CHECKING:
@@ -669,13 +669,13 @@ def _decode_text(display: str, data: bytes) -> Tuple[str, Optional[str]]:
     except DocumentError as error:
         if not error.reason.startswith("not UTF-8 or UTF-16"):
             raise
-        view = legacy.bytes_view(data)
-        encoding = legacy.detect(view)
+        view = encodings.bytes_view(data)
+        encoding = encodings.detect(view)
         if encoding is None:
             raise
-        return normalize_text(legacy.decode(view, encoding)), encoding
+        return normalize_text(encodings.decode(view, encoding)), encoding
     text = normalize_text(decoded)
-    fixed, encoding = legacy.fix(text)
+    fixed, encoding = encodings.fix(text)
     return (normalize_text(fixed), encoding) if encoding else (text, None)
 
 

@@ -46,6 +46,7 @@ from whoosh.filedb.structfile import BufferFile
 from whoosh.system import pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
+from .varint import get_varint, put_varint
 from .termtable import TermTableReader, TermTableWriter, from_le, le_bytes
 
 # byte length of the data (negative for a term's last block), postings, last id,
@@ -148,24 +149,6 @@ def decode_posting_parts(data, count: int, fixed_size: Optional[int], with_value
     return first, deltas, weights, values
 
 
-def _put_varint(out: bytearray, n: int) -> None:
-    while n >= 0x80:
-        out.append((n & 0x7F) | 0x80)
-        n >>= 7
-    out.append(n)
-
-
-def _get_varint(data: bytes, pos: int) -> Tuple[int, int]:
-    n = shift = 0
-    while True:
-        byte = data[pos]
-        pos += 1
-        n |= (byte & 0x7F) << shift
-        if byte < 0x80:
-            return n, pos
-        shift += 7
-
-
 _INLINED, _FLOAT_WEIGHTS, _HAS_VALUES = 1, 2, 4
 _FLOAT = struct.Struct("<f")
 
@@ -186,30 +169,30 @@ class CompactTermInfo(W3TermInfo):
 
         def put_weight(w) -> None:
             if integral:
-                _put_varint(out, int(w))
+                put_varint(out, int(w))
             else:
                 out.extend(_FLOAT.pack(w))
 
-        _put_varint(out, self._df)
+        put_varint(out, self._df)
         put_weight(self._weight)
         put_weight(self._maxweight)
         minid = 0 if self._minid is None else self._minid
-        _put_varint(out, minid)
-        _put_varint(out, (0 if self._maxid is None else self._maxid) - minid)
+        put_varint(out, minid)
+        put_varint(out, (0 if self._maxid is None else self._maxid) - minid)
         if inlined:
             ids, inline_weights, _ = inlined
             previous = minid
             for docnum, weight in zip(ids, inline_weights):
-                _put_varint(out, docnum - previous)
+                put_varint(out, docnum - previous)
                 previous = docnum
                 put_weight(weight)
             if flags & _HAS_VALUES:
                 for value in values:
-                    _put_varint(out, len(value))
+                    put_varint(out, len(value))
                     out.extend(value)
         else:
-            _put_varint(out, self._offset)
-            _put_varint(out, self._length)
+            put_varint(out, self._offset)
+            put_varint(out, self._length)
         return bytes(out)
 
     @classmethod
@@ -224,34 +207,34 @@ class CompactTermInfo(W3TermInfo):
         def get_weight():
             nonlocal pos
             if integral:
-                value, pos = _get_varint(data, pos)
+                value, pos = get_varint(data, pos)
                 return value
             pos += 4
             return _FLOAT.unpack_from(data, pos - 4)[0]
 
-        info._df, pos = _get_varint(data, pos)
+        info._df, pos = get_varint(data, pos)
         info._weight = get_weight()
         info._maxweight = get_weight()
-        info._minid, pos = _get_varint(data, pos)
-        span, pos = _get_varint(data, pos)
+        info._minid, pos = get_varint(data, pos)
+        span, pos = get_varint(data, pos)
         info._maxid = info._minid + span
         if flags & _INLINED:
             ids, weights, docnum = [], [], info._minid
             for _ in range(info._df):
-                delta, pos = _get_varint(data, pos)
+                delta, pos = get_varint(data, pos)
                 docnum += delta
                 ids.append(docnum)
                 weights.append(get_weight())
             values = []
             if flags & _HAS_VALUES:
                 for _ in range(info._df):
-                    size, pos = _get_varint(data, pos)
+                    size, pos = get_varint(data, pos)
                     values.append(data[pos:pos + size])
                     pos += size
             info._inlined = (tuple(ids), tuple(weights), tuple(values))
         else:
-            info._offset, pos = _get_varint(data, pos)
-            info._length, pos = _get_varint(data, pos)
+            info._offset, pos = get_varint(data, pos)
+            info._length, pos = get_varint(data, pos)
         return info
 
 
@@ -507,16 +490,16 @@ def inlined_arrays(record: bytes) -> Optional[Tuple[array, array]]:
     flags = record[0]
     if flags != _INLINED:
         return None
-    count, pos = _get_varint(record, 3)
-    pos = _get_varint(record, _get_varint(record, pos)[1])[1]  # total and largest weight
-    docnum, pos = _get_varint(record, pos)
-    pos = _get_varint(record, pos)[1]  # span of ids
+    count, pos = get_varint(record, 3)
+    pos = get_varint(record, get_varint(record, pos)[1])[1]  # total and largest weight
+    docnum, pos = get_varint(record, pos)
+    pos = get_varint(record, pos)[1]  # span of ids
     ids, weights = array("I"), array("I")
     for _ in range(count):
-        delta, pos = _get_varint(record, pos)
+        delta, pos = get_varint(record, pos)
         docnum += delta
         ids.append(docnum)
-        weight, pos = _get_varint(record, pos)
+        weight, pos = get_varint(record, pos)
         weights.append(weight)
     return ids, weights
 
@@ -528,12 +511,12 @@ def shift_inlined_record(record: bytes, shift: int) -> Optional[bytes]:
     flags = record[0]
     if not flags & _INLINED:
         return None
-    pos = _get_varint(record, 3)[1]  # document frequency
+    pos = get_varint(record, 3)[1]  # document frequency
     for _ in range(2):  # total and largest weight
-        pos = pos + 4 if flags & _FLOAT_WEIGHTS else _get_varint(record, pos)[1]
-    minid, end = _get_varint(record, pos)
+        pos = pos + 4 if flags & _FLOAT_WEIGHTS else get_varint(record, pos)[1]
+    minid, end = get_varint(record, pos)
     out = bytearray(record[:pos])
-    _put_varint(out, minid + shift)
+    put_varint(out, minid + shift)
     out += record[end:]
     return bytes(out)
 

@@ -22,7 +22,7 @@ from whoosh.writing import SegmentWriter
 
 from .codec import (CompactCodec, CompactTermInfo, CompactTermsReader, inlined_arrays, posting_arrays,
                     shift_inlined_record)
-from .schema import FastFrequency, term_positions
+from .fieldformats import FastFrequency, term_positions
 
 
 def fast_field_names(schema) -> frozenset:

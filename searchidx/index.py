@@ -1,0 +1,199 @@
+"""An index folder: locate, create and open it; its statistics.
+
+An index is a folder holding the whoosh index and ``manifest.sqlite``, which
+records for every document its id, source file and content hashes. The manifest
+lets a re-run skip unchanged files without loading any stored text, and is
+written after each whoosh commit, stamped with the whoosh generation it
+describes. A crash between the two leaves the stamp behind the index: the next
+writer (or ``stats``) then rebuilds the manifest's rows from the stored fields,
+marking their files for a re-read, so the manifest never lists a document the
+index lacks, nor misses one it holds.
+"""
+from __future__ import annotations
+
+import json
+import os
+import time
+from typing import Dict, Optional
+
+import whoosh.index
+
+from .errors import IndexDamagedError, IndexLockedError, IndexNotFoundError, SearchIdxError
+from .lock import LOCK_FILE, WriterLock
+from .manifest import MANIFEST_FILE, Manifest
+from .schema import SCHEMA_VERSION, build_schema
+
+__all__ = ["DEFAULT_INDEX_DIR", "resolve_index_path", "Index", "open_index", "create_index"]
+
+DEFAULT_INDEX_DIR = ".searchidx"
+INDEX_NAME = "searchidx"
+_MANIFEST = MANIFEST_FILE
+_META = "searchidx.json"
+_LOCK = LOCK_FILE
+
+
+def resolve_index_path(path: Optional[str] = None) -> str:
+    """``path``, else $SEARCHIDX_INDEX, else ``.searchidx`` in the current folder."""
+    return os.path.abspath(path or os.environ.get("SEARCHIDX_INDEX") or DEFAULT_INDEX_DIR)
+
+
+def _is_index_dir(path: str) -> bool:
+    return os.path.exists(os.path.join(path, _META))
+
+
+def _index_file(name: str) -> bool:
+    """Whether a file name is one searchidx or whoosh writes in an index folder."""
+    return name.startswith((_MANIFEST, _META, _LOCK, "_" + INDEX_NAME + "_", INDEX_NAME + "_"))
+
+
+def _holds_index_files(path: str) -> bool:
+    """Whether ``path`` holds what is left of a searchidx index (a manifest, whoosh files)."""
+    return any(_index_file(name) for name in os.listdir(path))
+
+
+class Index:
+    """An open index folder. Reading never blocks; one writer at a time."""
+
+    def __init__(self, path: str, ix: whoosh.index.Index):
+        self.path = path
+        self._ix = ix
+
+    @property
+    def whoosh_index(self) -> whoosh.index.Index:
+        return self._ix
+
+    @property
+    def schema(self):
+        return self._ix.schema
+
+    def doc_count(self) -> int:
+        return self._ix.doc_count()
+
+    def manifest(self) -> "Manifest":
+        return Manifest(os.path.join(self.path, _MANIFEST))
+
+    def stats(self) -> dict:
+        """Documents, size on disk, date range, counts by province and year, last indexed."""
+        size = sum(
+            os.path.getsize(os.path.join(self.path, name))
+            for name in os.listdir(self.path)
+            if os.path.isfile(os.path.join(self.path, name))
+        )
+        with self.manifest() as manifest:
+            if manifest.generation() != self._ix.latest_generation():
+                # A writer was killed between its whoosh commit and its manifest
+                # write; mend the manifest unless a writer is at work right now.
+                lock = WriterLock(self.path)
+                try:
+                    lock.acquire(0.0)
+                except (IndexLockedError, OSError):
+                    pass
+                else:
+                    try:
+                        self.sync_manifest(manifest)
+                    finally:
+                        lock.release()
+            summary = manifest.summary()
+        summary.update(
+            {
+                "index": self.path,
+                "documents": self.doc_count(),
+                "size_bytes": size,
+            }
+        )
+        return summary
+
+    def sync_manifest(self, manifest: "Manifest") -> bool:
+        """Bring the manifest in line with the index after an interrupted commit.
+
+        The caller holds the writer lock. Cheap when the manifest's generation
+        stamp matches the index's; otherwise every stored document is read once:
+        rows the index lacks are dropped and rows it holds are (re)written from
+        its stored fields with an empty file hash, so their files are re-read by
+        the next ``index`` run. Returns whether anything was mended.
+        """
+        generation = self._ix.latest_generation()
+        if manifest.generation() == generation:
+            return False
+        present: Dict[str, tuple] = {}
+        with self._ix.reader() as reader:
+            for stored in reader.all_stored_fields():
+                present[stored["id"]] = (
+                    stored["id"], stored.get("source"), "", stored.get("content_hash"),
+                    stored.get("date"), stored.get("province"), stored.get("indexed_at"),
+                )
+        listed = manifest.doc_hashes()
+        stale = [i for i in listed if i not in present]
+        rows = [row for i, row in present.items() if listed.get(i, (None,))[0] != row[3]]
+        manifest.record(rows, stale, generation=generation)
+        return bool(stale or rows)
+
+
+def create_index(path: str) -> Index:
+    """Create an empty index at ``path`` (the folder may exist but must hold no index)."""
+    os.makedirs(path, exist_ok=True)
+    if _is_index_dir(path):
+        raise SearchIdxError(f"an index already exists at {path}")
+    if os.listdir(path) and not all(name.startswith(".") for name in os.listdir(path)):
+        if _holds_index_files(path):
+            if not _half_created(path):
+                raise IndexDamagedError(
+                    f"{path} is not a searchidx index (no {_META}); rebuild with: "
+                    f"searchidx --index {path} index --rebuild PATH..."
+                )
+            for name in os.listdir(path):  # what an interrupted create_index left
+                if _index_file(name):
+                    os.remove(os.path.join(path, name))
+        else:
+            raise IndexDamagedError(
+                f"{path} is not empty and is not a searchidx index; choose another --index folder"
+            )
+    ix = whoosh.index.create_in(path, build_schema(), indexname=INDEX_NAME)
+    with Manifest(os.path.join(path, _MANIFEST)) as manifest:
+        manifest.record([], [], generation=ix.latest_generation())
+    with open(os.path.join(path, _META), "w", encoding="utf-8") as fh:
+        json.dump({"schema_version": SCHEMA_VERSION, "created": time.time()}, fh)
+    return Index(path, ix)
+
+
+def _half_created(path: str) -> bool:
+    """Whether ``path`` holds only what an interrupted create_index leaves: no documents."""
+    names = [n for n in os.listdir(path) if not n.startswith(".")]
+    if not all(_index_file(n) and os.path.isfile(os.path.join(path, n)) for n in names):
+        return False
+    if not any(n.endswith(".toc") for n in names):
+        return not any(n.endswith(".seg") for n in names)
+    try:
+        return whoosh.index.open_dir(path, indexname=INDEX_NAME).doc_count_all() == 0
+    except Exception:  # noqa: BLE001 - unreadable: not ours to delete
+        return False
+
+
+def open_index(path: Optional[str] = None, create: bool = False) -> Index:
+    """Open the index at ``path`` (see resolve_index_path); with ``create``, make it if missing."""
+    path = resolve_index_path(path)
+    if not _is_index_dir(path):
+        if create:
+            return create_index(path)
+        if os.path.isdir(path) and os.listdir(path):
+            if not _holds_index_files(path):
+                raise IndexDamagedError(
+                    f"{path} is not a searchidx index (no {_META}); choose another --index "
+                    f"folder, or create one with: searchidx --index DIR index PATH..."
+                )
+            raise IndexDamagedError(
+                f"{path} is not a searchidx index (no {_META}); rebuild with: "
+                f"searchidx --index {path} index --rebuild PATH..."
+            )
+        raise IndexNotFoundError(
+            f"no index at {path}; create one with: searchidx --index {path} index PATH..."
+        )
+    try:
+        ix = whoosh.index.open_dir(path, indexname=INDEX_NAME)
+        ix.doc_count()
+    except Exception as exc:  # whoosh raises many kinds for damaged files
+        raise IndexDamagedError(
+            f"the index at {path} is damaged ({type(exc).__name__}: {exc}); "
+            f"rebuild it with: searchidx --index {path} index --rebuild PATH..."
+        ) from exc
+    return Index(path, ix)

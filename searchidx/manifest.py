@@ -1,0 +1,116 @@
+"""The manifest: what the index holds, from which file, with which hashes, cheap to read.
+
+A sqlite database beside the whoosh index, stamped with the whoosh generation it
+describes (see :mod:`searchidx.index` for how a stale stamp is mended).
+"""
+from __future__ import annotations
+
+import os
+import sqlite3
+from typing import Dict, Iterable, List, Optional
+
+from .errors import IndexDamagedError, SearchIdxError
+
+MANIFEST_FILE = "manifest.sqlite"
+
+
+class Manifest:
+    """id -> (source, file hash, document hash): what the index holds, cheap to read."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self._db = sqlite3.connect(path, timeout=30)
+        try:
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS docs (id TEXT PRIMARY KEY, source TEXT, file_hash TEXT,"
+                " doc_hash TEXT, date TEXT, province TEXT, indexed_at REAL)"
+            )
+            self._db.execute("CREATE INDEX IF NOT EXISTS docs_source ON docs(source)")
+            self._db.commit()
+        except sqlite3.OperationalError as exc:  # locked, read-only, cannot open
+            self._db.close()
+            raise SearchIdxError(f"cannot open the manifest {path}: {exc}") from None
+        except sqlite3.DatabaseError as exc:  # not a database, malformed
+            self._db.close()
+            raise self._damaged(exc) from None
+
+    def _damaged(self, exc: Exception) -> IndexDamagedError:
+        folder = os.path.dirname(os.path.abspath(self.path))
+        return IndexDamagedError(
+            f"the manifest {self.path} is damaged ({exc}); rebuild the index with: "
+            f"searchidx --index {folder} index --rebuild PATH..."
+        )
+
+    def generation(self) -> Optional[int]:
+        """The whoosh generation the manifest was last written for (None: unknown)."""
+        try:
+            row = self._db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+        except sqlite3.OperationalError:
+            return None  # no meta table: written before the stamp existed
+        except sqlite3.DatabaseError as exc:
+            raise self._damaged(exc) from None
+        return int(row[0]) if row else None
+
+    def doc_hashes(self) -> Dict[str, tuple]:
+        """id -> (document hash,)."""
+        return {i: (h,) for i, h in self._db.execute("SELECT id, doc_hash FROM docs")}
+
+    def __enter__(self) -> "Manifest":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._db.close()
+
+    def by_source(self) -> Dict[str, Dict[str, tuple]]:
+        """source -> {id: (file_hash, doc_hash)}."""
+        out: Dict[str, Dict[str, tuple]] = {}
+        for doc_id, source, file_hash, doc_hash in self._db.execute(
+            "SELECT id, source, file_hash, doc_hash FROM docs"
+        ):
+            out.setdefault(source, {})[doc_id] = (file_hash, doc_hash)
+        return out
+
+    def record(self, rows: Iterable[tuple], removed: Iterable[str],
+               generation: Optional[int] = None) -> None:
+        removed = [(i,) for i in removed]
+        with self._db:
+            if generation is not None:
+                self._db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+                self._db.execute(
+                    "INSERT OR REPLACE INTO meta VALUES ('generation', ?)", (str(generation),)
+                )
+            # A file that loses a document must be re-read by the next run, even unchanged.
+            self._db.executemany(
+                "UPDATE docs SET file_hash = '' WHERE source = (SELECT source FROM docs WHERE id = ?)",
+                removed,
+            )
+            self._db.executemany("DELETE FROM docs WHERE id = ?", removed)
+            self._db.executemany("INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+
+    def ids(self) -> List[str]:
+        return [row[0] for row in self._db.execute("SELECT id FROM docs ORDER BY id")]
+
+    def summary(self) -> dict:
+        db = self._db
+        dates = db.execute("SELECT MIN(date), MAX(date) FROM docs WHERE date IS NOT NULL").fetchone()
+        provinces = dict(
+            db.execute(
+                "SELECT COALESCE(province, ''), COUNT(*) FROM docs GROUP BY 1 ORDER BY 2 DESC, 1"
+            ).fetchall()
+        )
+        years = dict(
+            db.execute(
+                "SELECT COALESCE(SUBSTR(date, 1, 4), ''), COUNT(*) FROM docs GROUP BY 1 ORDER BY 1"
+            ).fetchall()
+        )
+        last = db.execute("SELECT MAX(indexed_at) FROM docs").fetchone()[0]
+        return {
+            "date_from": dates[0],
+            "date_to": dates[1],
+            "by_province": provinces,
+            "by_year": years,
+            "last_indexed": last,
+        }

@@ -1,0 +1,205 @@
+"""The writer: adds, replaces and removes documents, committing in chunks, under the lock."""
+from __future__ import annotations
+
+import contextlib
+import time
+from functools import partial
+from typing import TYPE_CHECKING, List, Optional, Set
+
+from whoosh.index import LockError
+
+from .errors import IndexLockedError
+from .index import Index
+from .lock import LOCK_FDS, WORKER_WRITERS, WriterLock
+from .schema import document_fields
+from .storage.segments import FastMpWriter, FastSegmentWriter, merge_segments, segments_to_merge
+
+if TYPE_CHECKING:
+    from .ingest.documents import Document
+
+__all__ = ["IndexWriter"]
+
+
+class IndexWriter:
+    """Adds, replaces and removes documents, committing in chunks.
+
+    A chunk is committed every ``chunk_docs`` documents or ``chunk_bytes`` of text,
+    so an interruption loses at most the chunk in flight. Use as a context manager:
+    leaving it normally commits what is pending; leaving it by an exception
+    (Ctrl-C included) discards the chunk in flight. The writer holds the index
+    lock from start to end, so no other writer slips in between chunks.
+    """
+
+    def __init__(self, index: Index, wait: float = 0.0, chunk_docs: int = 10000,
+                 procs: int = 1, chunk_bytes: int = 32 << 20):
+        self.index = index
+        self.chunk_docs = max(1, chunk_docs)
+        self.chunk_bytes = max(1, chunk_bytes)
+        self.procs = max(1, procs)
+        self._writer = None
+        self._whoosh_lock_fd: Optional[int] = None
+        self._pending_rows: List[tuple] = []
+        self._pending_removed: List[str] = []
+        self._pending_ids: Set[str] = set()
+        self._existing_ids: Optional[Set[str]] = None  # committed ids, read on first add
+        self._pending = 0
+        self._pending_bytes = 0
+        self.commits = 0
+        self._lock = WriterLock(index.path)
+        self._lock.acquire(wait)
+        # the run's own segments are the ones missing from this list at its end
+        self._earlier_segments = {s.segment_id() for s in index.whoosh_index._segments()}
+        try:
+            with index.manifest() as manifest:
+                index.sync_manifest(manifest)
+        except BaseException:
+            self._lock.release()
+            raise
+
+    def _open_whoosh_writer(self, writer_class, **kwargs):
+        try:
+            return writer_class(self.index.whoosh_index, timeout=5.0, delay=0.05, limitmb=256, **kwargs)
+        except LockError as exc:
+            raise IndexLockedError(f"the whoosh write lock of {self.index.path} is held") from exc
+
+    def _whoosh_writer(self):
+        if self._writer is None:
+            if self.procs > 1:
+                # Each process analyzes and writes its own segment: both cores work.
+                self._writer = self._open_whoosh_writer(FastMpWriter, procs=self.procs,
+                                                        multisegment=True, batchsize=50)
+            else:
+                self._writer = self._open_whoosh_writer(FastSegmentWriter)
+            self._whoosh_lock_fd = getattr(getattr(self._writer, "writelock", None), "fd", None)
+            if self._whoosh_lock_fd is not None:
+                LOCK_FDS.add(self._whoosh_lock_fd)
+            if self.procs > 1:
+                WORKER_WRITERS[0] += 1
+        return self._writer
+
+    def _writer_done(self) -> None:
+        if self._whoosh_lock_fd is not None:
+            LOCK_FDS.discard(self._whoosh_lock_fd)
+            self._whoosh_lock_fd = None
+        if self._writer is not None and self.procs > 1:
+            WORKER_WRITERS[0] = max(0, WORKER_WRITERS[0] - 1)
+        self._writer = None
+
+    def __enter__(self) -> "IndexWriter":
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            self.cancel()
+
+    def add(self, doc: "Document", file_hash: Optional[str] = None) -> None:
+        """Add ``doc``, replacing any document with the same id."""
+        if doc.id in self._pending_ids:
+            # whoosh replaces committed documents only: two of one id in a chunk would both stay.
+            self.commit(merge=False)
+        now = time.time()
+        if self._existing_ids is None:
+            with self.index.manifest() as manifest:
+                self._existing_ids = set(manifest.ids())
+        if doc.id in self._existing_ids:
+            self._whoosh_writer().update_document(**document_fields(doc, now, self.index.schema))
+        else:
+            # whoosh's update_document opens a searcher over every segment to look
+            # for the old copy: for a new id that lookup is the costliest step.
+            self._whoosh_writer().add_document(**document_fields(doc, now, self.index.schema))
+        self._pending_ids.add(doc.id)
+        self._pending_rows.append(
+            (doc.id, doc.source, file_hash or doc.content_hash, doc.content_hash, doc.date, doc.province, now)
+        )
+        self._pending_bytes += len(doc.text)
+        self._count_one()
+
+    def keep(self, doc: "Document", file_hash: str) -> None:
+        """Record that an unchanged document now comes from a file with ``file_hash``."""
+        self._pending_rows.append(
+            (doc.id, doc.source, file_hash, doc.content_hash, doc.date, doc.province, time.time())
+        )
+
+    def remove(self, doc_id: str) -> None:
+        if doc_id in self._pending_ids:
+            self.commit(merge=False)
+        self._whoosh_writer().delete_by_term("id", doc_id)
+        self._pending_removed.append(doc_id)
+        self._count_one()
+
+    def _count_one(self) -> None:
+        self._pending += 1
+        if self._pending >= self.chunk_docs or self._pending_bytes >= self.chunk_bytes:
+            self.commit(merge=False)
+
+    def commit(self, merge: bool = True) -> None:
+        """Make everything added so far durable and visible to searches.
+
+        Chunks inside a run are committed as they are; the run's last commit then
+        merges the run's segments into one, and small segments
+        (see :func:`searchidx.segments.segments_to_merge`).
+        """
+        if self._writer is not None:
+            self._writer.commit(merge=False)
+            self._writer_done()
+        if self._pending_rows or self._pending_removed:
+            with self.index.manifest() as manifest:
+                manifest.record(self._pending_rows, self._pending_removed,
+                                generation=self.index.whoosh_index.latest_generation())
+            self.commits += 1
+        if self._existing_ids is not None:
+            self._existing_ids |= self._pending_ids
+            self._existing_ids.difference_update(self._pending_removed)
+        self._pending_rows, self._pending_removed = [], []
+        self._pending_ids = set()
+        self._pending = self._pending_bytes = 0
+        if merge:
+            self._merge_segments()
+
+    def _merge_segments(self) -> None:
+        ix = self.index.whoosh_index
+        fresh = {s.segment_id() for s in ix._segments()} - self._earlier_segments
+        if not segments_to_merge(ix._segments(), fresh):
+            return
+        writer = self._open_whoosh_writer(FastSegmentWriter)
+        try:
+            writer.commit(mergetype=partial(merge_segments, fresh=fresh))
+        except BaseException:
+            writer.cancel()
+            raise
+        with self.index.manifest() as manifest:
+            manifest.record([], [], generation=ix.latest_generation())
+
+    def close(self) -> None:
+        """Commit what is pending and release the lock."""
+        try:
+            if self._pending or self._pending_rows:
+                self.commit()
+            else:
+                if self._writer is not None:
+                    self._writer.cancel()
+                    self._writer_done()
+                self._merge_segments()  # the last chunk may have been committed full
+        finally:
+            self._lock.release()
+
+    def cancel(self) -> None:
+        """Drop the uncommitted chunk and release the lock."""
+        try:
+            if self._writer is not None:
+                # whoosh's cancel() only flags its worker processes, which would go on
+                # (and keep the process from exiting): stop them first.
+                for task in getattr(self._writer, "tasks", ()):
+                    if hasattr(task, "terminate"):
+                        with contextlib.suppress(Exception):
+                            task.terminate()
+                            task.join(5)
+                with contextlib.suppress(Exception):
+                    self._writer.cancel()
+                self._writer_done()
+            self._pending_rows, self._pending_removed, self._pending = [], [], 0
+            self._pending_ids = set()
+        finally:
+            self._lock.release()
