@@ -164,7 +164,7 @@ def _json_out(data) -> None:
 
 def _check_date(option: str, value: Optional[str]) -> Optional[str]:
     from .errors import QueryError
-    from .query import parse_date
+    from .dates import parse_date
 
     if value is None:
         return None

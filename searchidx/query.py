@@ -22,7 +22,7 @@ from whoosh import query as wq
 
 from .analysis import analyze_text, fold, has_diacritics, normalize_text, normalize_token
 from .errors import QueryError
-from .schema import date_key
+from .dates import date_key, parse_date
 
 __all__ = ["RankingWeights", "ParsedQuery", "parse_query", "build_query", "QueryPlan", "parse_date",
            "date_range_query", "province_query"]
@@ -302,36 +302,6 @@ def _quote(value: str, limit: int = 60) -> str:
     """``value`` fit for a one-line error message: whitespace folded, long text cut."""
     flat = " ".join(str(value).split())
     return repr(flat if len(flat) <= limit else flat[:limit] + "…")
-
-
-_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
-_DMY = re.compile(r"^(?:(\d{1,2})/)?(\d{1,2})/(\d{4})$")
-
-
-def parse_date(value: str) -> str:
-    """'2023', '2023-10', '2023-10-05', '10/2023' or '5/10/2023' -> ISO form; QueryError if not a date."""
-    value = (value or "").strip()
-    m = _DATE.match(value)
-    if m:
-        year, month, day = m.group(1), m.group(2), m.group(3)
-    else:
-        m = _DMY.match(value)
-        if not m:
-            raise QueryError(f"not a date: {_quote(value)} (use YYYY, YYYY-MM or YYYY-MM-DD)")
-        day, month, year = m.group(1), m.group(2), m.group(3)
-    import calendar
-
-    y = int(year)
-    if month is not None and not 1 <= int(month) <= 12:
-        raise QueryError(f"not a date: {_quote(value)} (month {month})")
-    if day is not None and not 1 <= int(day) <= calendar.monthrange(y, int(month))[1]:
-        raise QueryError(f"not a date: {_quote(value)} (day {day})")
-    out = f"{y:04d}"
-    if month is not None:
-        out += f"-{int(month):02d}"
-        if day is not None:
-            out += f"-{int(day):02d}"
-    return out
 
 
 def province_query(name: str) -> wq.Query:

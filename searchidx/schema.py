@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Iterable, Optional
 
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
+from .dates import date_key
 from .gazetteer import province_key
 from .storage.fieldformats import CompactPositions, FastFrequency
 from .analysis import (
@@ -95,24 +96,6 @@ def stored_text(stored: dict) -> str:
     if "text" in stored:
         return stored["text"]
     return zlib.decompress(stored["text_z"]).decode("utf-8")
-
-
-def date_key(date: Optional[str], upper: bool = False) -> Optional[int]:
-    """A date of day, month or year precision as YYYYMMDD for range filters.
-
-    Unknown parts are 00 for a stored date and for a range's lower end; for an
-    upper end they are the last month or day, so --to 2023-10 includes 31 October.
-    """
-    if not date:
-        return None
-    parts = date.split("-")
-    try:
-        year = int(parts[0])
-        month = int(parts[1]) if len(parts) > 1 else (12 if upper else 0)
-        day = int(parts[2]) if len(parts) > 2 else (31 if upper else 0)
-    except ValueError:
-        return None
-    return year * 10000 + month * 100 + day
 
 
 def document_fields(doc: Document, indexed_at: float, schema=None) -> dict:

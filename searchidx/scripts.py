@@ -246,7 +246,7 @@ def _options(entry: dict, path: str, where: str, allowed, skip=(), ignore_unders
 
 
 def _option(key: str, value: Any):
-    from .query import parse_date
+    from .dates import parse_date
 
     if key in ("limit", "page", "snippets"):
         if isinstance(value, bool) or not isinstance(value, int):
@@ -280,7 +280,7 @@ def _option(key: str, value: Any):
 def _check_range(options: dict, path: str, where: str) -> dict:
     lo, hi = options.get("date_from"), options.get("date_to")
     if lo and hi:
-        from .schema import date_key
+        from .dates import date_key
 
         if date_key(lo) > date_key(hi, upper=True):
             raise ScriptError(f"{path}: {where}: empty date range: from {lo} is after to {hi}")

@@ -22,13 +22,12 @@ from searchidx.gazetteer import (
     merged_into,
     province_key,
 )
+from searchidx.dates import detect_date, normalize_date
 from searchidx.ingest.metadata import (
     detect_agencies,
-    detect_date,
     detect_people,
     detect_province,
     extract_metadata,
-    normalize_date,
 )
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"

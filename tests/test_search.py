@@ -8,7 +8,8 @@ from searchidx import Searcher, open_index
 from searchidx.analysis import fold, normalize_token
 from searchidx.ingest.documents import Document
 from searchidx.errors import QueryError
-from searchidx.query import parse_date, parse_query
+from searchidx.dates import parse_date
+from searchidx.query import parse_query
 
 
 @pytest.fixture(scope="module")

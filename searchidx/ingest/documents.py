@@ -23,7 +23,8 @@ from . import encodings
 from ..analysis.normalize import normalize_text
 from ..errors import DocumentError
 from ..gazetteer import canonical_province
-from .metadata import extract_metadata, normalize_date
+from ..dates import normalize_date
+from .metadata import extract_metadata
 
 if TYPE_CHECKING:
     from .formats import Extracted

@@ -22,14 +22,13 @@ import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
-from datetime import date as _date, datetime
 from html.parser import HTMLParser
 from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 from xml.etree import ElementTree
 
 from . import encodings
 from ..errors import DocumentError
-from .metadata import normalize_date
+from ..dates import value_date
 
 __all__ = [
     "Extracted",
@@ -81,21 +80,6 @@ def _tidy(text: str) -> str:
 
 def _one_line(text: Optional[str]) -> str:
     return " ".join(unicodedata.normalize("NFC", text or "").split())
-
-
-def _date_of(value: object) -> Optional[str]:
-    """A metadata date (datetime, ISO text, "05/10/2023 08:30") as YYYY-MM-DD, or None."""
-    if value is None:
-        return None
-    if isinstance(value, (datetime, _date)):
-        return normalize_date(value.strftime("%Y-%m-%d"))
-    text = str(value).strip()
-    if text.startswith("D:") and len(text) >= 10 and text[2:10].isdigit():
-        text = f"{text[2:6]}-{text[6:8]}-{text[8:10]}"  # a PDF date: D:20231005083000+07'00'
-    found = normalize_date(text)
-    if found is None and text:
-        found = normalize_date(text.split()[0].rstrip(","))
-    return found
 
 
 Reader = Callable[[str, bytes], Extracted]  # (the file as shown to the user, its bytes)
@@ -413,8 +397,8 @@ def read_docx(display: str, data: bytes) -> Extracted:
     try:
         title = _one_line(core.title)
         author = _one_line(core.author)
-        created = _date_of(core.created)
-        modified = _date_of(core.modified)
+        created = value_date(core.created)
+        modified = value_date(core.modified)
     except Exception:  # malformed core properties are no reason to lose the text
         title = author = ""
         created = modified = None
@@ -486,7 +470,7 @@ def read_pdf(display: str, data: bytes) -> Extracted:
         extracted.title = _fix_legacy_title(title, encoding)
     if author:
         extra["author"] = _fix_legacy_title(author, encoding)
-    created = _date_of(raw_created)
+    created = value_date(raw_created)
     if created:
         extra["created"] = created
     extracted.file_date = created
@@ -744,23 +728,23 @@ _DATE_KEYS = (
 
 def _html_date(nodes: Sequence[_Node], meta: Dict[str, str], root: _Node) -> Optional[str]:
     for key in _DATE_KEYS[:3]:
-        if key in meta and _date_of(meta[key]):
-            return _date_of(meta[key])
+        if key in meta and value_date(meta[key]):
+            return value_date(meta[key])
     for item in _json_ld(nodes):
-        found = _date_of(item.get("datePublished")) if isinstance(item.get("datePublished"), str) else None
+        found = value_date(item.get("datePublished")) if isinstance(item.get("datePublished"), str) else None
         if found:
             return found
     for node in nodes:
         if node.attrs.get("itemprop", "").lower() == "datepublished":
-            found = _date_of(node.attrs.get("datetime") or node.attrs.get("content") or node.text())
+            found = value_date(node.attrs.get("datetime") or node.attrs.get("content") or node.text())
             if found:
                 return found
     for key in _DATE_KEYS[3:]:
-        if key in meta and _date_of(meta[key]):
-            return _date_of(meta[key])
+        if key in meta and value_date(meta[key]):
+            return value_date(meta[key])
     for node in root.iter():
         if node.tag == "time" and node.attrs.get("datetime"):
-            found = _date_of(node.attrs["datetime"])
+            found = value_date(node.attrs["datetime"])
             if found:
                 return found
     return None
@@ -930,8 +914,8 @@ def read_odt(display: str, data: bytes) -> Extracted:
     if meta is not None:
         title = _one_line(meta.findtext(_DC + "title"))
         author = _one_line(meta.findtext(_META + "initial-creator") or meta.findtext(_DC + "creator"))
-        created = _date_of(meta.findtext(_META + "creation-date"))
-        modified = _date_of(meta.findtext(_DC + "date"))
+        created = value_date(meta.findtext(_META + "creation-date"))
+        modified = value_date(meta.findtext(_DC + "date"))
     extracted.title = _fix_legacy_title(title, encoding) or _fix_legacy_title(heading, encoding)
     if encoding:
         extra["encoding"] = encoding
