@@ -32,6 +32,7 @@ _EXPORTS = {
     "resolve_index_path": "index",
     "IndexWriter": "writer",
     "IndexReport": "indexer",
+    "rebuild_index": "rebuild",
     "index_paths": "indexer",
     "parse_query": "query",
     "RankingWeights": "query",

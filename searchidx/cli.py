@@ -302,10 +302,17 @@ def index_cmd(state: State, paths, prune, quiet, wait, rebuild, procs, max_doc_m
         options["chunk_docs"] = int(chunk)
     show_progress = not quiet and _isatty(sys.stderr)
     if rebuild:
-        report = _rebuild(state, paths, options, show_progress)
+        from .rebuild import rebuild_index
+
+        report = _index_with_progress(
+            lambda progress: rebuild_index(state.index_path, list(paths), progress=progress, **options),
+            show_progress)
     else:
+        from .indexer import index_paths
+
         index = state.open(create=True)
-        report = _index_with_progress(index, paths, options, show_progress)
+        report = _index_with_progress(
+            lambda progress: index_paths(index, list(paths), progress=progress, **options), show_progress)
     for error in report.errors:
         _warn(str(error))
     if not quiet:
@@ -315,11 +322,10 @@ def index_cmd(state: State, paths, prune, quiet, wait, rebuild, procs, max_doc_m
         raise SearchIdxError(f"no document could be read ({report.failed} failed)")
 
 
-def _index_with_progress(index, paths, options: dict, show_progress: bool):
-    from .indexer import index_paths
-
+def _index_with_progress(run, show_progress: bool):
+    """``run(progress)``, with a progress bar on the terminal when ``show_progress``."""
     if not show_progress:
-        return index_paths(index, list(paths), **options)
+        return run(None)
     bar = None
 
     def progress(done: int, total: int) -> None:
@@ -330,86 +336,10 @@ def _index_with_progress(index, paths, options: dict, show_progress: bool):
         bar.update(done - bar.pos)
 
     try:
-        return index_paths(index, list(paths), progress=progress, **options)
+        return run(progress)
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
-
-
-def _rebuild(state: State, paths, options: dict, show_progress: bool):
-    """Index ``paths`` into ``<index>.rebuild-<pid>``, then swap it in for the old index.
-
-    The old folder's writer lock is held from start to swap, so no writer adds to
-    an index about to be retired, and folders left by killed rebuilds are cleared.
-    """
-    import glob
-
-    from .errors import SearchIdxError
-    from .index import open_index
-    from .lock import WriterLock
-
-    target = state.index_path.rstrip(os.sep)
-    fresh = f"{target}.rebuild-{os.getpid()}"
-    if os.path.exists(target) and not _looks_like_index(target):
-        raise SearchIdxError(
-            f"{target} is not a searchidx index; refusing to replace it (choose another --index)"
-        )
-    old_lock = None
-    if os.path.isdir(target):  # even a damaged index: its folder can be locked
-        old_lock = WriterLock(target)
-        old_lock.acquire(options.get("wait", 0.0))
-        for stale in glob.glob(glob.escape(target) + ".rebuild-*"):
-            if stale[len(target) + 9:].isdigit():  # its rebuild held this lock and died
-                shutil.rmtree(stale, ignore_errors=True)
-    try:
-        if os.path.exists(fresh):
-            shutil.rmtree(fresh)
-        index = open_index(fresh, create=True)
-        report = _index_with_progress(index, paths, dict(options, prune=False), show_progress)
-        del index
-        old_state = os.path.join(target, "state")
-        if os.path.isdir(old_state):  # keep the --new state of saved query scripts
-            shutil.copytree(old_state, os.path.join(fresh, "state"))
-        if os.path.exists(target) and _exchange(fresh, target):
-            shutil.rmtree(fresh, ignore_errors=True)  # now the old index
-        else:
-            retired = f"{target}.old-{os.getpid()}"
-            if os.path.exists(target):
-                os.replace(target, retired)
-            os.replace(fresh, target)
-            shutil.rmtree(retired, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(fresh, ignore_errors=True)
-        raise
-    finally:
-        if old_lock is not None:
-            old_lock.release()
-    return report
-
-
-def _exchange(a: str, b: str) -> bool:
-    """Swap two folders in one step (Linux renameat2), so searches never find no index.
-
-    False where the system cannot (the caller then renames twice).
-    """
-    try:
-        import ctypes
-
-        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
-    except (OSError, AttributeError):
-        return False
-    at_fdcwd, rename_exchange = -100, 2
-    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
-
-
-def _looks_like_index(path: str) -> bool:
-    """True for a folder that holds (or held) a searchidx index, even a damaged one."""
-    if not os.path.isdir(path):
-        return False
-    names = os.listdir(path)
-    return not names or any(
-        n in ("searchidx.json", "manifest.sqlite") or n.startswith("_searchidx_") for n in names
-    )
 
 
 # ---- search -------------------------------------------------------------------

@@ -556,14 +556,14 @@ def test_rebuild_killed_midway_leaves_the_old_index(tmp_path, hookdir, small_ind
 
 def test_rebuild_swaps_the_folders_in_one_step(tmp_path):
     """`--rebuild` exchanges old and new in one rename: the index path never goes missing."""
-    from searchidx.cli import _exchange
+    from searchidx.rebuild import exchange_folders
 
     a, b = tmp_path / "a", tmp_path / "b"
     a.mkdir()
     b.mkdir()
     (a / "old").touch()
     (b / "new").touch()
-    if not _exchange(str(a), str(b)):
+    if not exchange_folders(str(a), str(b)):
         pytest.skip("no renameat2(RENAME_EXCHANGE) here: --rebuild renames twice")
     assert os.listdir(a) == ["new"] and os.listdir(b) == ["old"]
 
