@@ -28,8 +28,10 @@ from typing import Dict, Iterator, List, Tuple
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))  # the encoder that makes the legacy copies
 
-from searchidx import legacy  # noqa: E402
+from legacy_encoder import encode, unrepresentable, view_bytes  # noqa: E402
+from searchidx.ingest import encodings  # noqa: E402
 from searchidx.ingest.documents import SourceFile, read_source  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "data"
@@ -64,8 +66,8 @@ def load_sets(vntc: int = 2000) -> Dict[str, List[Tuple[str, str]]]:
 
 @lru_cache(maxsize=None)
 def _kept(char: str, encoding: str, as_bytes: bool) -> str:
-    coded = legacy.encode(char, encoding, errors="replace")
-    if char != "?" and (coded == "?" or (as_bytes and b"?" in legacy.view_bytes(coded, errors="replace"))):
+    coded = encode(char, encoding, errors="replace")
+    if char != "?" and (coded == "?" or (as_bytes and b"?" in view_bytes(coded, errors="replace"))):
         return "?"
     return char
 
@@ -88,14 +90,14 @@ def measure(sets: Dict[str, List[Tuple[str, str]]], with_files: bool = True) -> 
     folder = Path(tempfile.gettempdir())
     for name, rows in sets.items():
         stats: Dict[str, object] = {"texts": len(rows), "false_positives": [], "unplaceable": {}}
-        for encoding in legacy.ENCODINGS:
+        for encoding in encodings.ENCODINGS:
             stats[f"{encoding}_text"] = 0
             stats[f"{encoding}_file"] = 0
             stats[f"{encoding}_failed"] = []
             stats["unplaceable"][encoding] = 0  # type: ignore[index]
         for doc_id, raw in rows:
             text = unicodedata.normalize("NFC", raw)
-            fixed, found = legacy.fix(text)
+            fixed, found = encodings.fix(text)
             if found is not None or fixed != text:
                 stats["false_positives"].append(doc_id)  # type: ignore[union-attr]
             if with_files:
@@ -103,17 +105,17 @@ def measure(sets: Dict[str, List[Tuple[str, str]]], with_files: bool = True) -> 
                 stored, found = _read_bytes(folder, "original.txt", raw.encode("utf-8"))
                 if found:
                     stats["false_positives"].append(doc_id + " (file)")  # type: ignore[union-attr]
-            for encoding in legacy.ENCODINGS:
-                if legacy.unrepresentable(text, encoding):
+            for encoding in encodings.ENCODINGS:
+                if unrepresentable(text, encoding):
                     stats["unplaceable"][encoding] += 1  # type: ignore[index]
-                copy = legacy.encode(text, encoding, errors="replace")
-                back, found = legacy.fix(copy)
+                copy = encode(text, encoding, errors="replace")
+                back, found = encodings.fix(copy)
                 if found == encoding and back == expected_back(text, encoding, False):
                     stats[f"{encoding}_text"] += 1  # type: ignore[operator]
                 else:
                     stats[f"{encoding}_failed"].append(doc_id + " (text)")  # type: ignore[union-attr]
                 if with_files:
-                    data = legacy.view_bytes(copy, errors="replace")
+                    data = view_bytes(copy, errors="replace")
                     want, _ = _read_bytes(
                         folder, "want.txt", expected_back(text, encoding, True).encode("utf-8")
                     )
@@ -149,19 +151,19 @@ def main() -> None:
           f"   unplaceable (tcvn3, vni)")
     for name, stats in results.items():
         cells = []
-        for encoding in legacy.ENCODINGS:
+        for encoding in encodings.ENCODINGS:
             text_ok = stats[f"{encoding}_text"]
             cell = f"{text_ok}" if args.no_files else f"{text_ok} / {stats[f'{encoding}_file']}"
             cells.append(cell)
         unplaceable = stats["unplaceable"]
         print(f"{name:<8} {stats['texts']:>6} {len(stats['false_positives']):>6}   {cells[0]:>20}"
               f"   {cells[1]:>18}   {unplaceable['tcvn3']}, {unplaceable['vni']}")
-        for encoding in legacy.ENCODINGS:
+        for encoding in encodings.ENCODINGS:
             for failed in stats[f"{encoding}_failed"][:10]:
                 print(f"  not recovered from {encoding}: {failed}")
         for doc_id in stats["false_positives"][:10]:
             print(f"  false positive: {doc_id}")
-    others = [(lang, legacy.detect(text)) for lang, text in sentences()]
+    others = [(lang, encodings.detect(text)) for lang, text in sentences()]
     print("other languages:", ", ".join(f"{lang}={found or 'untouched'}" for lang, found in others))
     print(f"took {time.perf_counter() - started:.1f} s")
     if args.json:

@@ -2,7 +2,7 @@
 
 Every fixture is made here: .docx with python-docx, PDFs by a small writer below
 (text drawn in a base font with a ToUnicode map, so no font file is needed), HTML
-and .odt by hand, TCVN3 and VNI files with searchidx.legacy's encoder.
+and .odt by hand, TCVN3 and VNI files with the test encoder (legacy_encoder.py).
 """
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ from typing import Dict, List, Optional
 
 import pytest
 
-from searchidx.ingest import encodings as legacy, formats
+from legacy_encoder import encode, view_bytes
+from searchidx.ingest import formats
 from searchidx.ingest.documents import SourceFile, Skipped, discover, read_source
 from searchidx.errors import DocumentError
 from searchidx.ingest.formats import NEEDS_OCR
@@ -272,17 +273,17 @@ def test_docx_title_falls_back_to_the_heading_and_text_date_wins(tmp_path):
 
 def test_docx_runs_in_legacy_fonts_are_decoded(tmp_path):
     def build(document):
-        document.core_properties.title = legacy.encode("Hội nghị dân tộc", "tcvn3")
+        document.core_properties.title = encode("Hội nghị dân tộc", "tcvn3")
         heading = document.add_paragraph()
-        run = heading.add_run(legacy.encode("hội nghị tổng kết", "tcvn3"))
+        run = heading.add_run(encode("hội nghị tổng kết", "tcvn3"))
         run.font.name = ".VnTimeH"  # draws every letter as a capital
         body = document.add_paragraph()
-        body.add_run(legacy.encode("Ban Dân tộc tỉnh Sơn La ", "tcvn3")).font.name = ".VnTime"
+        body.add_run(encode("Ban Dân tộc tỉnh Sơn La ", "tcvn3")).font.name = ".VnTime"
         body.add_run("họp ngày 15/12/2023 ").font.name = "Times New Roman"  # Unicode run
-        body.add_run(legacy.encode("và các xã vùng cao.", "vni")).font.name = "VNI-Times"
+        body.add_run(encode("và các xã vùng cao.", "vni")).font.name = "VNI-Times"
         table = document.add_table(rows=1, cols=2)
         table.rows[0].cells[0].paragraphs[0].add_run(
-            legacy.encode("Đồng bào", "tcvn3")).font.name = ".VnArial"
+            encode("Đồng bào", "tcvn3")).font.name = ".VnArial"
         table.rows[0].cells[1].paragraphs[0].add_run("Đồng bào")
 
     doc = read(make_docx(tmp_path / "legacy.docx", build))
@@ -299,7 +300,7 @@ def test_docx_runs_in_legacy_fonts_are_decoded(tmp_path):
 def test_docx_without_font_hints_is_detected_as_a_whole(tmp_path):
     def build(document):
         for line in TCVN3_TEXT.split("\n\n"):
-            document.add_paragraph(legacy.encode(line, "tcvn3"))
+            document.add_paragraph(encode(line, "tcvn3"))
 
     doc = read(make_docx(tmp_path / "plain-tcvn3.docx", build))
     assert doc.text == TCVN3_TEXT
@@ -407,10 +408,10 @@ def test_html_without_article_drops_chrome_by_class_and_tag(tmp_path):
 
 
 def test_html_in_a_legacy_charset_and_legacy_font(tmp_path):
-    body = legacy.encode("Hội nghị tổng kết công tác dân tộc tỉnh Sơn La", "tcvn3")
-    page = f"<html><head><title>{legacy.encode('Hội nghị', 'tcvn3')}</title></head>" \
+    body = encode("Hội nghị tổng kết công tác dân tộc tỉnh Sơn La", "tcvn3")
+    page = f"<html><head><title>{encode('Hội nghị', 'tcvn3')}</title></head>" \
            f"<body><p>{body}</p></body></html>"
-    doc = read(write(tmp_path / "cu.html", legacy.view_bytes(page)))
+    doc = read(write(tmp_path / "cu.html", view_bytes(page)))
     assert doc.text == "Hội nghị tổng kết công tác dân tộc tỉnh Sơn La"
     assert doc.title == "Hội nghị"
     assert doc.extra["encoding"] == "tcvn3"
@@ -464,8 +465,8 @@ def test_a_missing_library_is_a_hint_not_a_traceback(tmp_path, monkeypatch, modu
 
 @pytest.mark.parametrize("encoding, text", [("tcvn3", TCVN3_TEXT), ("vni", VNI_TEXT)])
 def test_legacy_text_files_bytes_and_mojibake(tmp_path, encoding, text):
-    mojibake = legacy.encode(text, encoding)
-    for name, data in (("bytes.txt", legacy.view_bytes(mojibake)),
+    mojibake = encode(text, encoding)
+    for name, data in (("bytes.txt", view_bytes(mojibake)),
                        ("utf8.txt", mojibake.encode("utf-8"))):
         doc = read(write(tmp_path / name, data))
         assert doc.text == text
@@ -485,8 +486,8 @@ def build_folder(root: Path) -> Path:
     write(root / "scan.pdf", make_pdf([[]], image_pages=True))
     write(root / "tin" / "chuyen-doi-so.html", HTML_PAGE)
     make_odt(root / "che.odt", ODT_BODY, ODT_META)
-    write(root / "dan-toc.txt", legacy.view_bytes(legacy.encode(TCVN3_TEXT, "tcvn3")))
-    write(root / "nuoc-sach.txt", legacy.view_bytes(legacy.encode(VNI_TEXT, "vni")))
+    write(root / "dan-toc.txt", view_bytes(encode(TCVN3_TEXT, "tcvn3")))
+    write(root / "nuoc-sach.txt", view_bytes(encode(VNI_TEXT, "vni")))
     write(root / "cu.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504)
     write(root / "notes.rtf", b"{\\rtf1 x}")
     return root

@@ -12,7 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from searchidx.ingest import encodings as legacy
+from legacy_encoder import encode, unrepresentable, view_bytes
+from searchidx.ingest import encodings
 from searchidx.ingest.documents import SourceFile, read_source
 from searchidx.errors import DocumentError
 
@@ -38,28 +39,28 @@ SAMPLE = (
 
 def test_the_tables_hold_all_134_letters_both_ways():
     assert len(LETTERS) == 134
-    assert sorted(legacy.TCVN3_TABLE.values()) == LETTERS
-    for encoding in legacy.ENCODINGS:
+    assert sorted(encodings.TCVN3_TABLE.values()) == LETTERS
+    for encoding in encodings.ENCODINGS:
         for letter in LETTERS:
-            coded = legacy.encode(letter, encoding)
+            coded = encode(letter, encoding)
             # Only these keep their own form: VNI's ì í, TCVN3's ý (byte 0xFD).
             assert coded != letter or letter in {"vni": "ìíÌÍ", "tcvn3": "ý"}[encoding]
-            if encoding == "tcvn3" and legacy.view_bytes(coded)[0] in range(0x80, 0xA0):
+            if encoding == "tcvn3" and view_bytes(coded)[0] in range(0x80, 0xA0):
                 # Capitals that share a byte with Windows' punctuation need a word.
-                assert legacy.decode(coded, encoding) in (letter, coded)
+                assert encodings.decode(coded, encoding) in (letter, coded)
                 word = "T" + letter + "N"
-                assert legacy.decode(legacy.encode(word, encoding), encoding) == word
+                assert encodings.decode(encode(word, encoding), encoding) == word
             else:
-                assert legacy.decode(coded, encoding) == letter, (encoding, letter, coded)
+                assert encodings.decode(coded, encoding) == letter, (encoding, letter, coded)
 
 
 def test_tcvn3_codes_are_single_bytes_and_vni_uses_base_plus_mark():
     for letter in LETTERS:
-        assert len(legacy.view_bytes(legacy.encode(letter, "tcvn3"))) == 1
-        assert 1 <= len(legacy.view_bytes(legacy.encode(letter, "vni"))) <= 2
-    assert legacy.encode("Hội nghị", "tcvn3") == "Héi nghÞ"
-    assert legacy.encode("Hội nghị", "vni") == "Hoäi nghò"
-    assert legacy.encode("Xin chào các bạn", "vni") == "Xin chaøo caùc baïn"
+        assert len(view_bytes(encode(letter, "tcvn3"))) == 1
+        assert 1 <= len(view_bytes(encode(letter, "vni"))) <= 2
+    assert encode("Hội nghị", "tcvn3") == "Héi nghÞ"
+    assert encode("Hội nghị", "vni") == "Hoäi nghò"
+    assert encode("Xin chào các bạn", "vni") == "Xin chaøo caùc baïn"
 
 
 @pytest.mark.parametrize(
@@ -76,66 +77,66 @@ def test_tcvn3_codes_are_single_bytes_and_vni_uses_base_plus_mark():
     ],
 )
 def test_known_mojibake_is_decoded_and_detected(mojibake, encoding, text):
-    assert legacy.decode(mojibake, encoding) == text
-    assert legacy.detect(mojibake) == encoding
-    assert legacy.fix(mojibake) == (text, encoding)
+    assert encodings.decode(mojibake, encoding) == text
+    assert encodings.detect(mojibake) == encoding
+    assert encodings.fix(mojibake) == (text, encoding)
 
 
-@pytest.mark.parametrize("encoding", legacy.ENCODINGS)
+@pytest.mark.parametrize("encoding", encodings.ENCODINGS)
 def test_round_trip_keeps_capitals_quotes_and_dashes(encoding):
-    copy = legacy.encode(SAMPLE, encoding)
-    assert legacy.fix(copy) == (SAMPLE, encoding)
+    copy = encode(SAMPLE, encoding)
+    assert encodings.fix(copy) == (SAMPLE, encoding)
     # The same through bytes, as a single-byte file holds it.
-    data = legacy.view_bytes(copy)
-    assert legacy.decode(legacy.bytes_view(data), encoding) == SAMPLE
+    data = view_bytes(copy)
+    assert encodings.decode(encodings.bytes_view(data), encoding) == SAMPLE
 
 
 def test_tcvn3_quotes_and_capitals_sharing_bytes_are_told_apart():
     # 0x93/0x94 are “ ” in Windows-1252 and Ỏ Õ in TCVN3: the word around decides.
-    assert legacy.decode("\x93Anh\x94 vµ \x93S\x94", "tcvn3") == "\x93Anh\x94 và \x93S\x94"
-    assert legacy.decode("“Anh” vµ “S”", "tcvn3") == "“Anh” và “S”"
-    assert legacy.decode("žy ban", "tcvn3") == "Ủy ban"  # 0x9E
-    assert legacy.decode("™ ®©y", "tcvn3") == "Ở đây"  # 0x99 standing alone
-    assert legacy.decode("TR\x93I", "tcvn3") == "TRỎI"  # inside a capital word
+    assert encodings.decode("\x93Anh\x94 vµ \x93S\x94", "tcvn3") == "\x93Anh\x94 và \x93S\x94"
+    assert encodings.decode("“Anh” vµ “S”", "tcvn3") == "“Anh” và “S”"
+    assert encodings.decode("žy ban", "tcvn3") == "Ủy ban"  # 0x9E
+    assert encodings.decode("™ ®©y", "tcvn3") == "Ở đây"  # 0x99 standing alone
+    assert encodings.decode("TR\x93I", "tcvn3") == "TRỎI"  # inside a capital word
     # Texts from VNTC: a short capital word among capitals, "Ó" the word, a bullet.
     for text in ("--- HỌ NÓI GÌ ---", "làng Ó, Con Ó đến", "\n• Cảm xúc: • Giá",
                  "lần V” (NLĐ) và “S”", "Thốt NốtỞ cù lao", "Wellington • Trường",
                  "lý do “e ngại", "loại ớtỚt xanh", "nhất: CÓ ĐIềM RồI!"):
-        assert legacy.decode(legacy.encode(text, "tcvn3"), "tcvn3") == text
+        assert encodings.decode(encode(text, "tcvn3"), "tcvn3") == text
 
 
 def test_vntimeh_capitals_are_restored_only_when_asked():
-    decoded = legacy.decode("HéI NGHÞ", "tcvn3")
+    decoded = encodings.decode("HéI NGHÞ", "tcvn3")
     assert decoded == "HộI NGHị"  # Unicode text has such words too: kept as decoded
-    assert legacy.restore_capitals(decoded) == "HỘI NGHỊ"
-    assert legacy.restore_capitals("Hội nghị UBND") == "Hội nghị UBND"
-    assert legacy.detect("HéI NGHÞ TæNG KÕT") == "tcvn3"  # still counts as Vietnamese
+    assert encodings.restore_capitals(decoded) == "HỘI NGHỊ"
+    assert encodings.restore_capitals("Hội nghị UBND") == "Hội nghị UBND"
+    assert encodings.detect("HéI NGHÞ TæNG KÕT") == "tcvn3"  # still counts as Vietnamese
 
 
 def test_mask_limits_decoding():
     text = "Héi nghÞ | Héi nghị"
     mask = [i < 8 for i in range(len(text))]
-    assert legacy.decode(text, "tcvn3", mask) == "Hội nghị | Héi nghị"
+    assert encodings.decode(text, "tcvn3", mask) == "Hội nghị | Héi nghị"
 
 
 def test_unrepresentable_characters():
-    assert legacy.unrepresentable("GD-ÐT «x» Håkan", "tcvn3") == ["Ð", "«", "»", "å"]
-    assert legacy.unrepresentable("GD-ÐT «x» Håkan", "vni") == ["å"]
+    assert unrepresentable("GD-ÐT «x» Håkan", "tcvn3") == ["Ð", "«", "»", "å"]
+    assert unrepresentable("GD-ÐT «x» Håkan", "vni") == ["å"]
     with pytest.raises(ValueError, match="cannot hold 'Ð'"):
-        legacy.encode("Ðảng", "tcvn3")
-    assert legacy.encode("Ðảng", "tcvn3", errors="replace") == "?¶ng"
+        encode("Ðảng", "tcvn3")
+    assert encode("Ðảng", "tcvn3", errors="replace") == "?¶ng"
     with pytest.raises(ValueError, match="unknown legacy encoding"):
-        legacy.decode("x", "viscii")
+        encodings.decode("x", "viscii")
 
 
 def test_byte_view_round_trips_every_byte():
     data = bytes(range(256))
-    assert legacy.view_bytes(legacy.bytes_view(data)) == data
+    assert view_bytes(encodings.bytes_view(data)) == data
     # Mojibake made by a Latin-1 reading holds C1 controls; they are the same bytes.
-    assert legacy.view_bytes(data[0x80:0xA0].decode("latin-1")) == data[0x80:0xA0]
+    assert view_bytes(data[0x80:0xA0].decode("latin-1")) == data[0x80:0xA0]
     with pytest.raises(ValueError):
-        legacy.view_bytes("ộ")
-    assert legacy.view_bytes("aộ", errors="replace") == b"a?"
+        view_bytes("ộ")
+    assert view_bytes("aộ", errors="replace") == b"a?"
 
 
 @pytest.mark.parametrize(
@@ -148,7 +149,7 @@ def test_byte_view_round_trips_every_byte():
     ],
 )
 def test_syllable_check(word, valid):
-    assert legacy.is_syllable(word) is valid
+    assert encodings.is_syllable(word) is valid
 
 
 @pytest.mark.parametrize(
@@ -170,8 +171,8 @@ def test_syllable_check(word, valid):
     ],
 )
 def test_detection_leaves_other_text_alone(text):
-    assert legacy.detect(text) is None
-    assert legacy.fix(text) == (text, None)
+    assert encodings.detect(text) is None
+    assert encodings.fix(text) == (text, None)
 
 
 VNI_SAFE = st.text(
@@ -183,19 +184,19 @@ VNI_SAFE = st.text(
 @settings(max_examples=200, deadline=None)
 @given(VNI_SAFE)
 def test_vni_decoding_inverts_encoding(text):
-    assert legacy.decode(legacy.encode(text, "vni"), "vni") == text
+    assert encodings.decode(encode(text, "vni"), "vni") == text
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.text(alphabet=st.sampled_from([c for c in LETTERS if c.islower()] + list("bcdhnt .")), max_size=80))
 def test_tcvn3_decoding_inverts_encoding_for_small_letters(text):
-    assert legacy.decode(legacy.encode(text, "tcvn3"), "tcvn3") == text
+    assert encodings.decode(encode(text, "tcvn3"), "tcvn3") == text
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=120))
 def test_detection_never_crashes_and_decoding_is_nfc(text):
-    fixed, encoding = legacy.fix(text)
+    fixed, encoding = encodings.fix(text)
     assert encoding in (None, "tcvn3", "vni")
     if encoding:
         assert unicodedata.is_normalized("NFC", fixed)
@@ -226,7 +227,7 @@ def _texts():
 
 def _replaced(text: str, encoding: str) -> str:
     """The text as a copy in ``encoding`` can give it back: unplaceable characters as "?"."""
-    chars = legacy.unrepresentable(text, encoding)
+    chars = unrepresentable(text, encoding)
     return re.sub("[" + re.escape("".join(chars)) + "]", "?", text) if chars else text
 
 
@@ -236,11 +237,11 @@ def test_detection_on_the_corpus_seeds_and_vntc():
     for name, doc_id, raw in _texts():
         text = unicodedata.normalize("NFC", raw)
         counts[name] = counts.get(name, 0) + 1
-        if legacy.fix(text) != (text, None):
+        if encodings.fix(text) != (text, None):
             false_positives.append(doc_id)
-        for encoding in legacy.ENCODINGS:
-            copy = legacy.encode(text, encoding, errors="replace")
-            if legacy.fix(copy) != (_replaced(text, encoding), encoding):
+        for encoding in encodings.ENCODINGS:
+            copy = encode(text, encoding, errors="replace")
+            if encodings.fix(copy) != (_replaced(text, encoding), encoding):
                 not_recovered.append((encoding, doc_id))
     assert counts["corpus"] >= 40
     if (SHARED / "vntc").is_dir():
@@ -258,8 +259,8 @@ def test_legacy_files_through_read_source(tmp_path):
         original, _ = read_source(SourceFile(str(tmp_path / "a.txt"), "a.txt", "txt"), raw.encode())
         if original[0].extra.get("encoding"):
             pytest.fail(f"{doc_id}: the UTF-8 original was taken for legacy text")
-        for encoding in legacy.ENCODINGS:
-            data = legacy.view_bytes(legacy.encode(raw, encoding, errors="replace"), errors="replace")
+        for encoding in encodings.ENCODINGS:
+            data = view_bytes(encode(raw, encoding, errors="replace"), errors="replace")
             with pytest.raises(UnicodeDecodeError):
                 data.decode("utf-8")
             copy, errors = read_source(SourceFile(str(tmp_path / "b.txt"), "b.txt", "txt"), data)
