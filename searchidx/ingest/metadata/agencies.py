@@ -1,0 +1,277 @@
+"""Agencies named in reliable forms: councils, party committees, departments, ministries.
+
+"UBND tỉnh", "HĐND tỉnh Hà Giang", "Sở Y tế", "Ban Chỉ đạo về Nhân quyền tỉnh": long
+forms are shortened and provinces spelt canonically, so one agency has one spelling.
+"""
+from __future__ import annotations
+
+import re
+from typing import List, Optional, Tuple
+
+from ...analysis.normalize import canonical_tones, fold
+from .names import MIDDLE_NAMES, SURNAMES, UPPER, WORD, dedupe, is_name_word, name_key
+from .places import MAX_PROVINCE_WORDS, gazetteer_name
+
+def _flex(name: str) -> str:
+    """A regex for an agency name that tolerates spacing, dash style and tone placement."""
+    parts = []
+    for piece in re.split(r"(\s*[-–,]\s*|\s+)", name):
+        if not piece:
+            continue
+        if piece.strip() in ("-", "–"):
+            parts.append(r"\s*[-–—]\s*")
+        elif piece.strip() == ",":
+            parts.append(r"\s*,\s*")
+        elif piece.isspace():
+            parts.append(r"\s+")
+        else:
+            alternatives = {piece, canonical_tones(piece), piece.replace("ủy", "uỷ"),
+                            piece.replace("óa", "oá").replace("òa", "oà")}
+            parts.append("(?:" + "|".join(sorted(map(re.escape, alternatives))) + ")")
+    return "".join(parts)
+
+
+_DEPARTMENTS = (
+    "Lao động - Thương binh và Xã hội", "Nông nghiệp và Phát triển nông thôn",
+    "Nông nghiệp và Môi trường", "Văn hóa, Thể thao và Du lịch", "Văn hóa và Thể thao",
+    "Tài nguyên và Môi trường", "Thông tin và Truyền thông", "Khoa học và Công nghệ",
+    "Giáo dục và Đào tạo", "Kế hoạch và Đầu tư", "Giao thông vận tải", "Dân tộc và Tôn giáo",
+    "Nội vụ", "Tư pháp", "Tài chính", "Công Thương", "Xây dựng", "Y tế", "Ngoại vụ", "Du lịch",
+    "Ngoại giao", "Quốc phòng", "Công an", "Giao thông - Xây dựng",
+)
+_MINISTRY_ONLY = ("Chính trị", "Tư lệnh", "Chỉ huy Quân sự", "Chỉ huy Bộ đội Biên phòng")
+_LOCALITY_WORDS = (
+    r"(?:[tT]ỉnh(?! [uủ])|[tT]hành phố|TP\.?|Tp\.?|huyện|quận|thị xã|xã|phường|thị trấn)"
+)
+_BEFORE_PLACE = r"(?:[ \t]+|(?<=\.))"  # "TP.HCM" has no space
+_PLACE_NAME = UPPER + r"\w*(?:(?:[ \t]+|[ \t]*[-–][ \t]*)" + UPPER + r"\w*){0,5}"
+
+# The full pattern is slow to search for (many branches at every position), so a plain
+# alternation of its first words finds the places to try it.
+_AGENCY_HEAD = re.compile(
+    r"UBND|HĐND|Ủy ban|Uỷ ban|Hội đồng nhân dân|Công an|Mặt trận|MTTQ|Tỉnh|Thành|Huyện|Quận"
+    r"|Thị|Sở |Bộ |Ban [Cc]hỉ đạo"
+)
+_AGENCY = re.compile(
+    r"(?:"
+    # UBND / HĐND / Công an … of a named level of government.
+    r"(?P<council>UBND|HĐND|(?:Ủy|Uỷ) ban nhân dân|Hội đồng nhân dân|Công an"
+    r"|(?:(?:Ủy|Uỷ) ban )?(?:Mặt trận Tổ quốc|MTTQ)(?: Việt Nam)?)"
+    r"(?:\s+(?P<council_level>" + _LOCALITY_WORDS + r")"
+    r"(?:" + _BEFORE_PLACE + r"(?P<council_place>" + _PLACE_NAME + r"))?)"
+    r"|(?P<front>(?:(?:Ủy|Uỷ) ban )?(?:Mặt trận Tổ quốc|MTTQ)(?: Việt Nam)?)"
+    r"|(?P<party>(?:Tỉnh|Thành|Huyện|Quận|Thị) (?:ủy|uỷ))"
+    r"(?:[ \t]+(?P<party_place>" + _PLACE_NAME + r"))?"
+    r"|(?P<dept>(?:Sở|Bộ) (?:" + "|".join(_flex(name) for name in _DEPARTMENTS) + r"))(?!\w)"
+    r"(?:\s+(?P<dept_level>" + _LOCALITY_WORDS + r")"
+    r"(?:" + _BEFORE_PLACE + r"(?P<dept_place>" + _PLACE_NAME + r"))?)?"
+    r"|(?P<ministry>Bộ (?:" + "|".join(_flex(name) for name in _MINISTRY_ONLY) + r"))(?!\w)"
+    r"|(?P<steering>Ban [Cc]hỉ đạo)(?!\w)"
+    r")"
+)
+_CANONICAL_DEPARTMENTS = {
+    re.sub(r"\s+", " ", fold(name).lower()): name for name in _DEPARTMENTS + _MINISTRY_ONLY
+}
+_PLACE_AFTER = re.compile(r"[ \t]*(" + _PLACE_NAME + ")")
+_STEERING_TAIL = re.compile(r"[\w/]+|[^\w\s]")
+_CONNECTORS = frozenset(["về", "và", "các", "cấp"])
+_CLAUSE_VERBS = frozenset(
+    "sẽ đã đang vừa có là được bị cho với của tại trong tiếp tổ yêu đề họp triển kiểm chỉ"
+    " phối thực tăng báo cho".split()
+)
+MAX_AGENCIES = 15
+
+
+def _canonical_level(level: str) -> str:
+    level = level.lower().rstrip(".")
+    return "thành phố" if level == "tp" else level
+
+
+def _canonical_place(place: str, raw_level: str) -> Optional[str]:
+    """The place name after "tỉnh"/"huyện"/…: a province canonically, never a person."""
+    words = WORD.findall(place)
+    keys = [name_key(word) for word in words]
+    for length in range(min(MAX_PROVINCE_WORDS, len(words)), 0, -1):
+        name = gazetteer_name(words[:length], keys[:length])
+        if name is not None:
+            return name
+    if _canonical_level(raw_level) == "tỉnh" or raw_level.endswith("."):
+        # Not a province after "tỉnh": an official ("UBND tỉnh Hồ Thu Ánh"); after "TP."
+        # the dot may end the sentence ("Sở Tài chính TP. Bà Hồng nêu …").
+        return None
+    if not words or words[0].lower() in _HONORIFIC_NAMES:
+        return None
+    if len(words) >= 3 and words[0].lower() in SURNAMES and (
+        words[1].lower() in MIDDLE_NAMES or _canonical_level(raw_level) == "thành phố"
+    ):
+        return None  # "UBND thành phố Nguyễn Quốc Triệu": the official, not the place
+    kept: List[str] = []
+    for index, word in enumerate(words[:4]):
+        if not is_name_word(word):
+            break
+        # "huyện Mường Tè Lò Văn Páo": a surname with more words after it starts a person.
+        if index >= 1 and word.lower() in SURNAMES and len(words) - index >= 2:
+            break
+        kept.append(word)
+    return " ".join(kept) or None
+
+
+_HONORIFIC_NAMES = frozenset(["ông", "bà", "anh", "chị", "cụ"])
+
+
+def _level_at(tokens: List["re.Match[str]"], k: int) -> Tuple[Optional[str], int]:
+    """The level of government named at token k ("tỉnh", "thành phố", "TP."), and the
+    index of its last token; (None, k) when there is none."""
+    word = tokens[k].group()
+    lower = word.lower()
+    nxt = tokens[k + 1].group() if k + 1 < len(tokens) else ""
+    if word in ("TP", "Tp"):
+        return "thành phố", k + 1 if nxt == "." else k
+    if lower in ("tỉnh", "huyện", "quận", "xã", "phường") and (word[0].islower() or word == "Tỉnh"):
+        if word == "Tỉnh" and nxt[:1].islower():
+            return None, k  # "Tỉnh ủy"
+        return lower, k
+    if lower in ("thành", "thị") and (word[0].islower() or word == "Thành"):
+        pair = f"{lower} {nxt.lower()}"
+        if pair in ("thành phố", "thị xã", "thị trấn"):
+            return pair, k + 1
+    return None, k
+
+
+def _phong_chong_end(tokens: List["re.Match[str]"], k: int) -> int:
+    """After "phòng" at k: the index past "chống" ("phòng, chống", "phòng chống"), or 0."""
+    k += 1
+    if k < len(tokens) and tokens[k].group() == ",":
+        k += 1
+    if k < len(tokens) and tokens[k].group().lower() == "chống":
+        return k + 1
+    return 0
+
+
+def _steering_name(text: str, end: int) -> Optional[str]:
+    """The rest of a "Ban Chỉ đạo …" name: Title-case words, connectors, then a level."""
+    words: List[str] = []
+    committed = 0  # words up to here form a complete name
+    after_capital = False
+    tokens = list(_STEERING_TAIL.finditer(text, end, min(len(text), end + 160)))
+    k = 0
+    while k < len(tokens) and len(words) < 12:
+        word = tokens[k].group()
+        lower = word.lower()
+        level, last = _level_at(tokens, k)
+        if level is not None:
+            # The level ends the name, with the place after it when it is one.
+            words.append(level)
+            place_match = _PLACE_AFTER.match(text, tokens[last].end())
+            if place_match:
+                place = _canonical_place(place_match.group(1), level)
+                if place:
+                    words.append(place)
+            committed = len(words)
+            break
+        if word.isdigit():
+            words.append(word)
+            committed = len(words)
+            after_capital = False
+        elif lower == "phòng" and not words and _phong_chong_end(tokens, k):
+            # "phòng, chống tham nhũng": lowercase words up to the next punctuation.
+            k = _phong_chong_end(tokens, k)
+            words.append("phòng, chống")
+            # What is fought: a few words ("tham nhũng", "AIDS và ma túy"), up to a level,
+            # punctuation or a verb that starts the rest of the sentence.
+            while k < len(tokens) and len(words) < 5 and tokens[k].group().isalpha():
+                if (
+                    _level_at(tokens, k)[0] is not None
+                    or tokens[k].group().lower() in _CLAUSE_VERBS
+                ):
+                    break
+                words.append(tokens[k].group())
+                k += 1
+            committed = len(words)
+            after_capital = False
+            continue
+        elif word[0].isupper() and word.isalpha():
+            words.append(word)
+            committed = len(words)
+            after_capital = True
+        elif lower in _CONNECTORS and (words or lower != "và"):
+            words.append(lower)
+            after_capital = False
+        elif after_capital and word.isalpha():
+            words.append(word)  # second syllable of a compound: "Nhân quyền", "Tôn giáo"
+            committed = len(words)
+            after_capital = False
+        else:
+            break
+        k += 1
+    if not committed:
+        return None
+    return " ".join(words[:committed])
+
+
+def agency_matches(text: str) -> List[Tuple[int, str]]:
+    found: List[Tuple[int, str]] = []
+    last_end = 0
+    for head in _AGENCY_HEAD.finditer(text):
+        start = head.start()
+        if start < last_end or (start and text[start - 1].isalnum()):
+            continue
+        match = _AGENCY.match(text, start)
+        if match is None:
+            continue
+        last_end = match.end()
+        groups = match.groupdict()
+        name: Optional[str] = None
+        if groups["council"]:
+            head = groups["council"]
+            head = re.sub(r"^(?:Ủy|Uỷ) ban nhân dân$", "UBND", head)
+            head = head.replace("Hội đồng nhân dân", "HĐND").replace("MTTQ", "Mặt trận Tổ quốc")
+            head = head.replace("Uỷ", "Ủy")
+            level = _canonical_level(groups["council_level"])
+            name = f"{head} {level}"
+            if groups["council_place"]:
+                place = _canonical_place(groups["council_place"], groups["council_level"])
+                if place:
+                    name += " " + place
+        elif groups["front"]:
+            name = groups["front"].replace("MTTQ", "Mặt trận Tổ quốc").replace("Uỷ", "Ủy")
+        elif groups["party"]:
+            name = groups["party"].replace("uỷ", "ủy")
+            if groups["party_place"]:
+                level = "tỉnh" if name.startswith(("Tỉnh", "Thành")) else "huyện"
+                place = _canonical_place(groups["party_place"], level)
+                if place:
+                    name += " " + place
+        elif groups["dept"] or groups["ministry"]:
+            head = groups["dept"] or groups["ministry"]
+            kind, rest = head.split(None, 1)
+            rest_key = re.sub(r"\s*[-–—]\s*", " - ", re.sub(r"\s+", " ", rest))
+            rest_key = re.sub(r"\s*,\s*", ", ", rest_key)
+            canonical = _CANONICAL_DEPARTMENTS.get(fold(rest_key).lower(), rest_key)
+            name = f"{kind} {canonical}"
+            if groups.get("dept_level"):
+                level = _canonical_level(groups["dept_level"])
+                place = (
+                    _canonical_place(groups["dept_place"], groups["dept_level"])
+                    if groups["dept_place"] else None
+                )
+                if groups["dept_place"] is None or place:
+                    name += f" {level}" + (f" {place}" if place else "")
+        elif groups["steering"]:
+            tail = _steering_name(text, match.end())
+            if tail:
+                name = "Ban Chỉ đạo " + tail
+        if name:
+            found.append((match.start(), re.sub(r"\s+", " ", name).strip()))
+    return found
+
+
+def detect_agencies(text: str) -> List[str]:
+    """Agencies named in reliable forms, deduplicated, in order of first mention (at most 15).
+
+    "UBND tỉnh", "HĐND tỉnh Hà Giang", "Công an tỉnh", "Tỉnh ủy", "Ban Chỉ đạo về Nhân
+    quyền tỉnh", "Sở Y tế", "Bộ Lao động - Thương binh và Xã hội", "Mặt trận Tổ quốc Việt
+    Nam"; long forms are shortened ("Ủy ban nhân dân" -> "UBND") and provinces spelt
+    canonically, so one agency has one spelling.
+    """
+    return dedupe(agency_matches(text), MAX_AGENCIES)
