@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import time
 from dataclasses import dataclass, field
@@ -139,7 +138,7 @@ def _index_source(writer: IndexWriter, src: "SourceFile", known: Dict[str, tuple
         report.errors.append(DocumentError(src.path, exc.strerror or str(exc)))
         report.failed += 1
         return
-    file_hash = hashlib.blake2b(data, digest_size=16).hexdigest()
+    file_hash = docs_mod.content_hash(data)
     if known and all(fh == file_hash for fh, _ in known.values()):
         report.unchanged += len(known)
         return

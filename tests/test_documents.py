@@ -16,9 +16,9 @@ from searchidx.ingest.documents import (
     Document,
     Skipped,
     SourceFile,
+    content_hash,
     decode_bytes,
     discover,
-    file_hash,
     read_source,
 )
 from searchidx.errors import DocumentError
@@ -165,7 +165,7 @@ def test_real_seed_file_marker():
     assert doc.date == "2023-11"
     assert doc.text.startswith("Dự và chỉ đạo Hội nghị có bà Hồ Thu Ánh")
     assert doc.title.startswith("Dự và chỉ đạo Hội nghị")
-    assert doc.content_hash == file_hash(str(path))
+    assert doc.content_hash == content_hash(path.read_bytes())
 
 
 def test_markdown_title_from_first_level_one_heading(tmp_path):
@@ -209,7 +209,7 @@ def test_json_single_object(tmp_path):
     assert doc.province == "Lào Cai"  # not given: detected
     assert doc.format == "json"
     assert doc.extra == {"pages": "3", "tags": '["a", "b"]'}
-    assert doc.content_hash == file_hash(str(path))
+    assert doc.content_hash == content_hash(path.read_bytes())
 
 
 def test_json_single_object_without_id_takes_the_path(tmp_path):
@@ -414,11 +414,11 @@ def test_read_source_uses_given_bytes(tmp_path):
         read_source(src)
 
 
-def test_file_hash_streams_the_bytes(tmp_path):
-    data = os.urandom(3 << 20)  # more than one read chunk
-    path = write(tmp_path / "big.bin", data)
-    assert file_hash(str(path)) == hashlib.blake2b(data, digest_size=16).hexdigest()
-    assert len(file_hash(str(path))) == 32
+def test_content_hash_is_the_blake2b_128_of_the_bytes(tmp_path):
+    data = os.urandom(3 << 20)
+    assert content_hash(data) == hashlib.blake2b(data, digest_size=16).hexdigest()
+    assert len(content_hash(data)) == 32
+    assert content_hash(data) != content_hash(data[:-1])
 
 
 # ---------------------------------------------------------------------------
