@@ -5,7 +5,7 @@ Sets: the bundled corpus (corpus/), the seeds (../shared/data/seeds/) and the fi
 left out when absent. For every text (NFC):
 - the text as it is must be left untouched (a detection there is a false positive);
 - its TCVN3 and VNI copies, as UTF-8 mojibake and as single-byte files read through
-  searchidx.documents.read_source, must come back exactly, with the encoding named.
+  searchidx.ingest.documents.read_source, must come back exactly, with the encoding named.
 A character the legacy encoding cannot hold (TCVN3 has no place for a literal "Ð",
 "«" or "å": those bytes are letters there) is written "?" in the copy, as converters
 do, and is expected back as "?"; the count of such texts is printed beside.

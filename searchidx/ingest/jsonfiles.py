@@ -6,7 +6,7 @@ item has its own hash, so editing one re-indexes that one only.
 from __future__ import annotations
 
 import json
-from typing import Dict, List, Tuple
+from typing import Dict, Iterable, Iterator, List, Tuple
 
 from ..analysis.normalize import normalize_text
 from ..errors import DocumentError
@@ -58,6 +58,8 @@ def _json_document(
 def read_json(
     src: SourceFile, text: str, digest: str
 ) -> Tuple[List[Document], List[DocumentError]]:
+    """The document of a JSON object, or of each item of a JSON list and the errors of
+    its bad items."""
     display = src.display or src.path
     try:
         data = json.loads(text)
@@ -74,66 +76,62 @@ def read_json(
         raise DocumentError(display, "JSON is neither an object nor a list of objects")
     if not data:
         raise DocumentError(display, "empty JSON list")
-    documents: List[Document] = []
-    errors: List[DocumentError] = []
-    first_seen: Dict[str, int] = {}
-    for number, item in enumerate(data, start=1):
-        # Each item has its own hash, so editing one item re-indexes that item only.
-        item_hash = content_hash(
+    # Each item has its own hash, so editing one item re-indexes that item only.
+    entries = (
+        (number, item, content_hash(
             json.dumps(item, ensure_ascii=False, sort_keys=True).encode("utf-8", "surrogatepass")
-        )
-        try:
-            document = _json_document(src, item, f"{src.id_base}#{number}", item_hash)
-        except ValueError as exc:
-            errors.append(DocumentError(display, f"item {number}: {exc}"))
-            continue
-        _add_unique(display, documents, errors, first_seen, document, "item", number)
-    return documents, errors
+        ))
+        for number, item in enumerate(data, start=1)
+    )
+    return _documents_of(src, "item", entries)
 
 
 def read_jsonl(src: SourceFile, text: str) -> Tuple[List[Document], List[DocumentError]]:
-    display = src.display or src.path
-    documents: List[Document] = []
-    errors: List[DocumentError] = []
-    first_seen: Dict[str, int] = {}
+    """The documents of a JSON Lines file, one a line, and the errors of its bad lines."""
+    return _documents_of(src, "line", _jsonl_entries(text))
+
+
+def _jsonl_entries(text: str) -> Iterator[Tuple[int, object, str]]:
+    """(line number, value, hash) of each non-blank line; the value is a ValueError for
+    a line that is not JSON."""
     # Split on "\n" only: str.splitlines() would also split on U+2028 inside a string.
     for number, line in enumerate(text.split("\n"), start=1):
         line = line.rstrip("\r")
         if not line.strip():
             continue
         # The hash of the line as written (not normalized): unchanged line, unchanged hash.
-        line_hash = content_hash(line.encode("utf-8", "surrogatepass"))
+        digest = content_hash(line.encode("utf-8", "surrogatepass"))
+        value: object
         try:
-            obj = json.loads(line)
+            value = json.loads(line)
         except json.JSONDecodeError as exc:
+            value = ValueError(f"invalid JSON: {exc.msg} (column {exc.colno})")
+        yield number, value, digest
+
+
+def _documents_of(
+    src: SourceFile, where: str, entries: Iterable[Tuple[int, object, str]]
+) -> Tuple[List[Document], List[DocumentError]]:
+    """A document per (number, value, hash) entry of a JSON list ("item") or JSONL file
+    ("line"); a bad value or an id an earlier entry had is an error of that entry only."""
+    display = src.display or src.path
+    documents: List[Document] = []
+    errors: List[DocumentError] = []
+    first_seen: Dict[str, int] = {}
+    for number, value, digest in entries:
+        try:
+            if isinstance(value, ValueError):
+                raise value
+            document = _json_document(src, value, f"{src.id_base}#{number}", digest)
+        except ValueError as exc:
+            errors.append(DocumentError(display, f"{where} {number}: {exc}"))
+            continue
+        if document.id in first_seen:
+            first = f"{where} {first_seen[document.id]}"
             errors.append(DocumentError(
-                display, f"line {number}: invalid JSON: {exc.msg} (column {exc.colno})"
+                display, f"{where} {number}: duplicate id {document.id!r} (first on {first})"
             ))
             continue
-        try:
-            document = _json_document(src, obj, f"{src.id_base}#{number}", line_hash)
-        except ValueError as exc:
-            errors.append(DocumentError(display, f"line {number}: {exc}"))
-            continue
-        _add_unique(display, documents, errors, first_seen, document, "line", number)
+        first_seen[document.id] = number
+        documents.append(document)
     return documents, errors
-
-
-def _add_unique(
-    display: str,
-    documents: List[Document],
-    errors: List[DocumentError],
-    first_seen: Dict[str, int],
-    document: Document,
-    where: str,
-    number: int,
-) -> None:
-    """Append a document unless an earlier line or item of the file had the same id."""
-    if document.id in first_seen:
-        first = first_seen[document.id]
-        errors.append(DocumentError(
-            display, f"{where} {number}: duplicate id {document.id!r} (first on {where} {first})"
-        ))
-        return
-    first_seen[document.id] = number
-    documents.append(document)

@@ -15,11 +15,10 @@ from __future__ import annotations
 from .decoding import decode, restore_capitals
 from .detection import Detection, detect, fix, score
 from .syllables import is_syllable
-from .tables import ENCODINGS, TCVN3_TABLE, bytes_view
+from .tables import ENCODINGS, bytes_view
 
 __all__ = [
     "ENCODINGS",
-    "TCVN3_TABLE",
     "Detection",
     "bytes_view",
     "decode",

@@ -12,6 +12,7 @@ from ...analysis.normalize import canonical_tones, fold
 from .names import MIDDLE_NAMES, SURNAMES, UPPER, WORD, dedupe, is_name_word, name_key
 from .places import MAX_PROVINCE_WORDS, gazetteer_name
 
+
 def _flex(name: str) -> str:
     """A regex for an agency name that tolerates spacing, dash style and tone placement."""
     parts = []
