@@ -568,3 +568,19 @@ def test_pdf_hit_snippet_says_its_page(tmp_path):
     assert first.snippets[0].page == 1
     assert second.snippets[0].page == 2
     assert second.snippets[0].to_dict()["page"] == 2
+
+
+def test_format_libraries_load_only_when_such_a_file_is_read():
+    import subprocess
+
+    code = (
+        "import sys\n"
+        "import searchidx.ingest.formats, searchidx.ingest.documents\n"
+        "assert 'docx' not in sys.modules and 'pypdf' not in sys.modules, sys.modules.keys()\n"
+        "searchidx.ingest.formats.read_html('x.html', '<p>Hà Nội</p>'.encode())\n"
+        "assert 'docx' not in sys.modules and 'pypdf' not in sys.modules\n"
+    )
+    root = Path(__file__).resolve().parents[1]
+    result = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True,
+                            env={"PYTHONPATH": str(root), "PATH": ""})
+    assert result.returncode == 0, result.stderr
