@@ -2,15 +2,14 @@
 
 whoosh 3 pickles each posting block and writes a block even for a term found in one
 document. Most terms of a Vietnamese index are rare (syllable pairs above all), so that
-per-term overhead made the index 14x the text. Here:
+per-term overhead made the index many times the size of its text. Here:
 - a block is a struct header and arrays of the smallest integer type
   (:mod:`~searchidx.storage.postings`);
 - lists of up to ``inlinelimit`` postings live inside the term record (whoosh's own
   inlining, which its W3 writer never reaches: it tests ``len < inlinelimit`` with 1);
 - a term's record is varints (:mod:`~searchidx.storage.terminfo`);
 - the term dictionary is a sorted table in compressed blocks
-  (:mod:`~searchidx.storage.termtable`) where whoosh writes a hash file of about 60
-  bytes a term;
+  (:mod:`~searchidx.storage.termtable`) where whoosh writes a hash file;
 - a document's stored fields are JSON deflated with a preset dictionary of Vietnamese
   (:mod:`~searchidx.storage.stored`) where whoosh pickles them;
 - a compound segment's files are read in place (:mod:`~searchidx.storage.mapped`);

@@ -1,8 +1,8 @@
 """A compound segment's files read in place from the mapped segment file.
 
-whoosh's BufferFile copies a whole sub-file into a BytesIO when it is opened: at
-84,000 articles, 380 MB of postings, terms and stored fields on a searcher's first
-query. The codec reads by position, so a view of the map serves it.
+whoosh's BufferFile copies a whole sub-file into a BytesIO when it is opened: every
+posting, term and stored field of a large index, on a searcher's first query. The
+codec reads by position, so a view of the map serves it.
 """
 from __future__ import annotations
 

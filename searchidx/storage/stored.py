@@ -5,8 +5,8 @@ whoosh pickles each document's dict and deflates it cold, and unpickling an inde
 data can run code. Here a document's stored fields are the UTF-8 JSON of its dict
 (strings, numbers, lists, dicts; ``indexed_at`` a float, ``extra`` a dict of strings),
 deflated with zlib's preset dictionary :data:`STORED_DICTIONARY`: 32 KB of Vietnamese
-prose from the bundled corpus, then the JSON of the stored field names. A document's
-fields compress to about 15% less with it. The dictionary is part of the on-disk
+prose from the bundled corpus, then the JSON of the stored field names, so even a
+short document's fields start with words zlib has seen. The dictionary is part of the on-disk
 format: changing it means a new format version (and a new file name).
 """
 from __future__ import annotations

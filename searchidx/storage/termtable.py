@@ -1,12 +1,11 @@
 """A sorted key-value table in compressed blocks: the term dictionary of a segment.
 
-whoosh keeps a segment's term records in a hash file: about 60 bytes a term (lengths,
-hash slots, a position index, the key and the record), three quarters of the index.
-Keys come sorted, so this table stores them in blocks of up to ``BLOCK_ENTRIES``
+whoosh keeps a segment's term records in a hash file (lengths, hash slots, a position
+index, the key and the record for every term), most of an index's size. Keys come sorted, so this table stores them in blocks of up to ``BLOCK_ENTRIES``
 entries, each block zlib-compressed (sorted keys share their prefixes, which zlib
 finds), with the first key and offset of every block in an index at the end of the file.
-A lookup bisects the index, inflates one block and bisects its keys: about 15 µs where
-whoosh's hash file takes 7, at under a third of the size.
+A lookup bisects the index, inflates one block and bisects its keys: slower than a
+hash probe, for a fraction of the size.
 
 The reader offers what whoosh's terms reader uses of its ``OrderedHashReader``
 (``extras``, lookups by key, iteration in order from a key).
