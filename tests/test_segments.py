@@ -1,6 +1,5 @@
 """The compact codec and the array-based segment writer: same postings as whoosh's own."""
 import random
-from array import array
 
 import pytest
 from whoosh.util.numeric import byte_to_length, length_to_byte
