@@ -11,20 +11,18 @@ Body text is indexed four ways, from one pass of the analyzer:
   A phrase matches its folded pairs in order and, if accented, its exact syllables.
 The title is indexed the same way in its own fields so it can be boosted.
 The text itself is stored as it is: the codec deflates each document's stored fields
-together (see :mod:`searchidx.codec`). Indexes made before schema 3 store it in
-``text_z``, compressed on its own.
+together (see :mod:`searchidx.storage.stored`).
 """
 from __future__ import annotations
 
 import bisect
-import zlib
 from typing import TYPE_CHECKING, Iterable, Optional
 
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from .dates import date_key
 from .gazetteer import province_key
-from .storage.fieldformats import CompactPositions, FastFrequency
+from .storage.fieldformats import FrequencyFormat, PositionsFormat
 from .analysis import (
     folded_analyzer,
     folded_pair_analyzer,
@@ -40,13 +38,13 @@ SCHEMA_VERSION = 3
 
 def _phrase_text(analyzer) -> TEXT:
     field = TEXT(analyzer=analyzer, phrase=True)
-    field.format = CompactPositions(field_boost=1.0)
+    field.format = PositionsFormat(field_boost=1.0)
     return field
 
 
 def _ranked_text(analyzer, **kwargs) -> TEXT:
     field = TEXT(analyzer=analyzer, phrase=False, **kwargs)
-    field.format = FastFrequency(field_boost=1.0)
+    field.format = FrequencyFormat(field_boost=1.0)
     return field
 
 
@@ -84,22 +82,14 @@ def build_schema(stoplist: Optional[Iterable[str]] = None) -> Schema:
     )
 
 
-def text_fields(schema: Optional[Schema], text: str) -> dict:
-    """The stored field holding a document's text in ``schema`` (None: the current one)."""
-    if schema is None or "text" in schema:
-        return {"text": text}
-    return {"text_z": zlib.compress(text.encode("utf-8"), 6)}  # schema 2
-
-
 def stored_text(stored: dict) -> str:
-    """A document's text from its stored fields (of any schema version)."""
-    if "text" in stored:
-        return stored["text"]
-    return zlib.decompress(stored["text_z"]).decode("utf-8")
+    """A document's text from its stored fields ("" for a document stored without it)."""
+    return stored.get("text", "")
 
 
 def document_fields(doc: Document, indexed_at: float, schema=None) -> dict:
-    """The whoosh fields of one document, for ``schema`` (by default the current one)."""
+    """The whoosh fields of one document. (``schema`` is unused: it chose how an index of
+    schema 2 stored the text, and indexes that old are now rebuilt.)"""
     text = doc.text
     # The body fields hold the title too (unless the text already opens with it),
     # as readers see it: a title word is a word of the document.
@@ -119,7 +109,7 @@ def document_fields(doc: Document, indexed_at: float, schema=None) -> dict:
         "body_pairs": searchable,
         "extra": dict(doc.extra or {}),
         "indexed_at": indexed_at,
-        **text_fields(schema, text),
+        "text": text,
     }
     if doc.date:
         fields["date"] = doc.date

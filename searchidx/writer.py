@@ -12,7 +12,7 @@ from .errors import IndexLockedError
 from .index import Index
 from .lock import LOCK_FDS, WORKER_WRITERS, WriterLock
 from .schema import document_fields
-from .storage.segments import FastMpWriter, FastSegmentWriter, merge_segments, segments_to_merge
+from .storage.segments import ArraySegmentWriter, ParallelSegmentWriter, merge_segments, segments_to_merge
 
 if TYPE_CHECKING:
     from .ingest.documents import Document
@@ -66,10 +66,10 @@ class IndexWriter:
         if self._writer is None:
             if self.procs > 1:
                 # Each process analyzes and writes its own segment: both cores work.
-                self._writer = self._open_whoosh_writer(FastMpWriter, procs=self.procs,
+                self._writer = self._open_whoosh_writer(ParallelSegmentWriter, procs=self.procs,
                                                         multisegment=True, batchsize=50)
             else:
-                self._writer = self._open_whoosh_writer(FastSegmentWriter)
+                self._writer = self._open_whoosh_writer(ArraySegmentWriter)
             self._whoosh_lock_fd = getattr(getattr(self._writer, "writelock", None), "fd", None)
             if self._whoosh_lock_fd is not None:
                 LOCK_FDS.add(self._whoosh_lock_fd)
@@ -163,7 +163,7 @@ class IndexWriter:
         fresh = {s.segment_id() for s in ix._segments()} - self._earlier_segments
         if not segments_to_merge(ix._segments(), fresh):
             return
-        writer = self._open_whoosh_writer(FastSegmentWriter)
+        writer = self._open_whoosh_writer(ArraySegmentWriter)
         try:
             writer.commit(mergetype=partial(merge_segments, fresh=fresh))
         except BaseException:

@@ -1,6 +1,5 @@
 """The compact codec and the array-based segment writer: same postings as whoosh's own."""
 import random
-from array import array
 
 import pytest
 from whoosh.util.numeric import byte_to_length, length_to_byte
@@ -8,11 +7,12 @@ from whoosh.writing import SegmentWriter
 
 from searchidx.writer import IndexWriter
 from searchidx import open_index
-from searchidx.storage.codec import CompactCodec, decode_postings, encode_postings
+from searchidx.storage.codec import CompactCodec
+from searchidx.storage.postings import decode_postings, encode_postings
 from searchidx.ingest.documents import discover, read_source
 from searchidx.indexer import index_paths
 from searchidx.schema import document_fields
-from searchidx.storage.segments import SEGMENTS_PER_TIER, FastSegmentWriter, segments_to_merge
+from searchidx.storage.segments import SEGMENTS_PER_TIER, ArraySegmentWriter, segments_to_merge
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -67,14 +67,14 @@ def _write(ix, docs, writer_class, **kwargs):
     writer.commit(merge=False)
 
 
-def test_fast_writer_writes_what_whoosh_writes(corpus_dir, tmp_path):
+def test_array_writer_writes_what_whoosh_writes(corpus_dir, tmp_path):
     docs = _documents(corpus_dir, 12)
     plain = open_index(str(tmp_path / "plain"), create=True)
     _write(plain, docs, SegmentWriter)
-    fast = open_index(str(tmp_path / "fast"), create=True)
-    _write(fast, docs, FastSegmentWriter)
-    assert isinstance(fast.whoosh_index._segments()[0].codec(), CompactCodec)
-    expected, got = _postings(plain), _postings(fast)
+    arrays = open_index(str(tmp_path / "arrays"), create=True)
+    _write(arrays, docs, ArraySegmentWriter)
+    assert isinstance(arrays.whoosh_index._segments()[0].codec(), CompactCodec)
+    expected, got = _postings(plain), _postings(arrays)
     assert len(expected) > 5000
     assert got == expected
 
@@ -83,9 +83,9 @@ def test_merging_keeps_every_posting_and_drops_deleted_documents(corpus_dir, tmp
     docs = _documents(corpus_dir, 15)
     ix = open_index(str(tmp_path / "merged"), create=True)
     _write(ix, docs[:5], SegmentWriter)  # a segment in whoosh's own format merges too
-    _write(ix, docs[5:10], FastSegmentWriter)
-    _write(ix, docs[10:], FastSegmentWriter)
-    writer = FastSegmentWriter(ix.whoosh_index)
+    _write(ix, docs[5:10], ArraySegmentWriter)
+    _write(ix, docs[10:], ArraySegmentWriter)
+    writer = ArraySegmentWriter(ix.whoosh_index)
     writer.delete_by_term("id", docs[7].id)
     writer.commit(merge=False)
     assert len(ix.whoosh_index._segments()) == 3
@@ -136,7 +136,7 @@ def test_a_run_ends_with_its_chunks_merged(corpus_dir, tmp_path):
     ((5, 6), (1, 1), (b"\x01\x02", b"")),
 ])
 def test_term_records_round_trip(inlined):
-    from searchidx.storage.codec import CompactTermInfo
+    from searchidx.storage.terminfo import CompactTermInfo
 
     info = CompactTermInfo()
     info._df = len(inlined[0]) if inlined else 40
@@ -211,18 +211,15 @@ def test_an_empty_term_table_and_a_foreign_file(tmp_path):
         TermTableReader(storage.open_file("other.trm"), storage.file_length("other.trm"))
 
 
-def test_segments_written_with_a_hash_term_dictionary_stay_readable(corpus_dir, tmp_path):
+def test_term_table_cursors_walk_and_find_terms_as_whooshs_hash_file(corpus_dir, tmp_path):
     docs = _documents(corpus_dir, 8)
-    old_codec = CompactCodec()
-    old_codec.terms_table = "hash"  # the format of searchidx's segments before the term table
-    old = open_index(str(tmp_path / "old"), create=True)
-    _write(old, docs, FastSegmentWriter, codec=old_codec)
-    new = open_index(str(tmp_path / "new"), create=True)
-    _write(new, docs, FastSegmentWriter)
-    assert _postings(old) == _postings(new)
-    with old.whoosh_index.reader() as old_reader, new.whoosh_index.reader() as new_reader:
+    plain = open_index(str(tmp_path / "plain"), create=True)  # whoosh's codec and hash file
+    _write(plain, docs, SegmentWriter)
+    arrays = open_index(str(tmp_path / "arrays"), create=True)
+    _write(arrays, docs, ArraySegmentWriter)
+    with plain.whoosh_index.reader() as plain_reader, arrays.whoosh_index.reader() as reader:
         for field in ("body_folded", "people", "title_folded"):
-            cursors = old_reader.cursor(field), new_reader.cursor(field)
+            cursors = plain_reader.cursor(field), reader.cursor(field)
             texts = [[], []]
             for cursor, out in zip(cursors, texts):
                 while cursor.is_valid():
@@ -230,9 +227,9 @@ def test_segments_written_with_a_hash_term_dictionary_stay_readable(corpus_dir, 
                     cursor.next()
             assert texts[0] == texts[1] and len(texts[0]) > 3
             assert cursors[1].find("ng") == cursors[0].find("ng")
-        word = next(iter(new_reader.lexicon("body_folded"))).decode()
-        assert list(new_reader.terms_within("body_folded", word + "x", 1)) == list(
-            old_reader.terms_within("body_folded", word + "x", 1))
+        word = next(iter(reader.lexicon("body_folded"))).decode()
+        assert list(reader.terms_within("body_folded", word + "x", 1)) == list(
+            plain_reader.terms_within("body_folded", word + "x", 1))
 
 
 def test_a_run_merges_its_own_large_segments_and_leaves_earlier_ones(corpus_dir, tmp_path, monkeypatch):
@@ -252,44 +249,3 @@ def test_a_run_merges_its_own_large_segments_and_leaves_earlier_ones(corpus_dir,
     reference = open_index(str(tmp_path / "reference"), create=True)
     _write(reference, docs, SegmentWriter)
     assert _postings(ix) == _postings(reference)
-
-
-def test_an_index_of_the_previous_format_is_searched_and_grows(corpus_dir, tmp_path, monkeypatch):
-    """Schema 2 (text compressed on its own in text_z) with segments of the codec before
-    its term table and stored-fields dictionary: searched, shown, added to, merged."""
-    from whoosh.fields import STORED
-
-    import searchidx.index as indexing
-    from searchidx import Searcher
-    from searchidx.schema import build_schema
-
-    def schema_2():
-        schema = build_schema()
-        schema.remove("text")
-        schema.add("text_z", STORED)
-        return schema
-
-    monkeypatch.setattr(indexing, "build_schema", schema_2)
-    ix = open_index(str(tmp_path / "old"), create=True)
-    monkeypatch.undo()
-    old_codec = CompactCodec()
-    old_codec.terms_table, old_codec.stored_dictionary = "hash", None
-    docs = _documents(corpus_dir, 12)
-    writer = FastSegmentWriter(ix.whoosh_index, codec=old_codec)
-    for doc in docs[:6]:
-        writer.add_document(**document_fields(doc, 0.0, ix.schema))
-    writer.commit(merge=False)
-    assert "text_z" in ix.whoosh_index.reader().stored_fields(0)
-
-    with IndexWriter(ix) as writer:  # new segments, still schema 2; the end of the run merges
-        for doc in docs[6:]:
-            writer.add(doc)
-    ix = open_index(str(tmp_path / "old"))
-    segments = ix.whoosh_index._segments()
-    assert len(segments) == 1 and segments[0].codec().stored_dictionary == 1
-    with Searcher(ix) as searcher:
-        for doc in (docs[0], docs[-1]):
-            assert searcher.document(doc.id)["text"] == doc.text
-            hits = searcher.search(f'"{doc.title}"', limit=3).hits
-            assert hits[0].id == doc.id
-            assert hits[0].snippets and hits[0].snippets[0].marks  # read from the stored text

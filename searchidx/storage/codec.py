@@ -1,250 +1,41 @@
 """A compact whoosh codec: whoosh's own file layout with posting blocks of plain arrays.
 
-whoosh 3 pickles each posting block as a tuple (weights as 9-byte floats, frequencies
-again as 4-byte values) after a magic tag and a pickled header, and writes a block even
-for a term found in one document. Most terms of a Vietnamese index are rare (syllable
-pairs above all), so that per-term overhead made the index 14x the text. Here:
-- a block is a 16-byte struct header and arrays of the smallest integer type:
-  the first id, then id deltas, then integer weights (term frequencies), zlib-compressed
-  when that pays;
+whoosh 3 pickles each posting block and writes a block even for a term found in one
+document. Most terms of a Vietnamese index are rare (syllable pairs above all), so that
+per-term overhead made the index many times the size of its text. Here:
+- a block is a struct header and arrays of the smallest integer type
+  (:mod:`~searchidx.storage.postings`);
 - lists of up to ``inlinelimit`` postings live inside the term record (whoosh's own
   inlining, which its W3 writer never reaches: it tests ``len < inlinelimit`` with 1);
-- a term's record (document frequency, weights, lengths, where its postings are) is
-  varints, 5-30 bytes where whoosh packs 22 bytes and pickles the inlined postings;
-- the term dictionary is a sorted table in compressed blocks (:mod:`searchidx.termtable`)
-  where whoosh writes a hash file of about 60 bytes a term;
-- a document's stored fields are deflated together with a preset dictionary of
-  Vietnamese (whoosh deflates them cold, and searchidx compressed the text apart);
-- a compound segment's files are read in place from the mapped file, not copied;
-- the other columns stay whoosh's own.
-Segments written by whoosh's W3Codec, or by this codec before its term table and
-dictionary, stay readable: each segment keeps the codec that wrote it.
+- a term's record is varints (:mod:`~searchidx.storage.terminfo`);
+- the term dictionary is a sorted table in compressed blocks
+  (:mod:`~searchidx.storage.termtable`) where whoosh writes a hash file;
+- a document's stored fields are JSON deflated with a preset dictionary of Vietnamese
+  (:mod:`~searchidx.storage.stored`) where whoosh pickles them;
+- a compound segment's files are read in place (:mod:`~searchidx.storage.mapped`);
+- the other columns (field lengths, sortable values) stay whoosh's own.
+None of these structures is a pickle. whoosh's table of contents still pickles the
+schema and each segment's codec: see :mod:`~searchidx.storage.toc_names`.
 """
 from __future__ import annotations
 
-import struct
-import zlib
 from array import array
-from functools import lru_cache
-from importlib import resources
-from io import BytesIO
 from itertools import accumulate
-from pickle import dumps, loads
-from typing import Iterator, Optional, Sequence, Tuple
+from typing import Iterator, Sequence, Tuple
 
-from whoosh.codec.whoosh3 import (STORED_COLUMN, W3Codec, W3FieldCursor, W3FieldWriter, W3LeafMatcher,
-                                  W3PerDocReader, W3PerDocWriter,
-                                  W3PostingsWriter, W3TermInfo, W3TermsReader)
 from whoosh.codec.base import FieldCursor
-from whoosh.reading import TermNotFound
-from whoosh.columns import PickleColumn, VarBytesColumn
+from whoosh.codec.whoosh3 import (W3Codec, W3FieldWriter, W3LeafMatcher, W3PerDocReader, W3PerDocWriter,
+                                  W3PostingsWriter, W3TermsReader)
 from whoosh.matching import ListMatcher
-from whoosh.filedb.compound import CompoundStorage
-from whoosh.filedb.filestore import OverlayStorage
-from whoosh.filedb.filetables import OrderedHashReader, OrderedHashWriter
-from whoosh.filedb.structfile import BufferFile
+from whoosh.reading import TermNotFound
 from whoosh.system import pack_ushort
-from whoosh.util.numeric import byte_to_length, length_to_byte
+from whoosh.util.numeric import byte_to_length
 
-from .varint import get_varint, put_varint
-from .termtable import TermTableReader, TermTableWriter, from_le, le_bytes
-
-# byte length of the data (negative for a term's last block), postings, last id,
-# max weight, encoding flags, min and max field length (whoosh's length bytes)
-_BLOCK_HEAD = struct.Struct("<iHIfBBB")
-
-_ID_CODES = "BHI"
-_WEIGHT_CODES = (None, "B", "H", "f")  # None: every weight is 1
-_VALUES_FIXED = 0x10
-_VALUES_PICKLED = 0x20
-_ZLIB = 0x40
-_COMPRESS_FROM = 96  # bytes; zlib's own header makes smaller blocks grow
-
-
-def _int_code(largest: int) -> int:
-    return 0 if largest < 0x100 else 1 if largest < 0x10000 else 2
-
-
-def encode_postings(ids: Sequence[int], weights: Sequence[float], values: Optional[list],
-                    fixed_size: Optional[int], compression: int = 3) -> bytes:
-    """One posting list (or block) as bytes: see the module's docstring."""
-    first = ids[0]
-    deltas = array("I", map(int.__sub__, ids[1:], ids[:-1])) if len(ids) > 1 else array("I")
-    id_code = _int_code(max(deltas) if deltas else 0)
-    parts = [struct.pack("<I", first), le_bytes(array(_ID_CODES[id_code], deltas))]
-
-    low, high = min(weights), max(weights)
-    integral = (isinstance(weights, array) and weights.typecode in "BHIL") or all(
-        float(w).is_integer() for w in weights)
-    if low == high == 1:
-        weight_code = 0
-    elif low >= 0 and integral and high < 0x10000:
-        weight_code = 1 if high < 0x100 else 2
-        parts.append(le_bytes(array(_WEIGHT_CODES[weight_code], map(int, weights))))
-    else:
-        weight_code = 3
-        parts.append(le_bytes(array("f", weights)))
-
-    flags = id_code | weight_code << 2
-    if values and any(values):
-        if fixed_size and fixed_size > 0:
-            flags |= _VALUES_FIXED
-            parts.append(b"".join(values))
-        else:
-            flags |= _VALUES_PICKLED
-            parts.append(dumps(tuple(values), 2))
-    data = b"".join(parts)
-    if compression and len(data) >= _COMPRESS_FROM:
-        packed = zlib.compress(data, compression)
-        if len(packed) < len(data):
-            flags |= _ZLIB
-            data = packed
-    return bytes([flags]) + data
-
-
-def _block_bytes(data: bytes, count: int, last_id: int, maxweight: float, minlength: int,
-                 maxlength: int, last: bool) -> bytes:
-    """A posting block on disk: its :data:`_BLOCK_HEAD`, then ``data`` from :func:`encode_postings`."""
-    return _BLOCK_HEAD.pack(-len(data) if last else len(data), count, last_id, maxweight, 0,
-                            length_to_byte(minlength), length_to_byte(maxlength)) + data
-
-
-def decode_postings(data: bytes, count: int, fixed_size: Optional[int]) -> Tuple[array, array, tuple]:
-    """``(ids, weights, values)`` of bytes made by :func:`encode_postings`."""
-    first, deltas, weights, values = decode_posting_parts(data, count, fixed_size)
-    return array("I", accumulate(deltas, initial=first)), weights, values
-
-
-def decode_posting_parts(data, count: int, fixed_size: Optional[int], with_values: bool = True
-                         ) -> Tuple[int, array, array, tuple]:
-    """``(first id, id deltas, weights, values)`` of bytes made by :func:`encode_postings`
-    (for callers that add up the deltas faster than Python can; values () unless asked)."""
-    flags = data[0]
-    data = memoryview(data)[1:]
-    if flags & _ZLIB:
-        data = zlib.decompress(data)
-    id_code = _ID_CODES[flags & 3]
-    first = struct.unpack_from("<I", data)[0]
-    pos = 4
-    end = pos + (count - 1) * array(id_code).itemsize
-    deltas = from_le(id_code, data[pos:end])
-    pos = end
-
-    weight_code = _WEIGHT_CODES[flags >> 2 & 3]
-    if weight_code is None:
-        weights = array("B", b"\x01") * count
-    else:
-        end = pos + count * array(weight_code).itemsize
-        weights = from_le(weight_code, data[pos:end])
-        pos = end
-
-    if not with_values:
-        values = ()
-    elif flags & _VALUES_FIXED:
-        values = tuple(bytes(data[i:i + fixed_size]) for i in range(pos, pos + count * fixed_size, fixed_size))
-    elif flags & _VALUES_PICKLED:
-        values = loads(data[pos:])
-    else:
-        values = (None,) * count
-    return first, deltas, weights, values
-
-
-_INLINED, _FLOAT_WEIGHTS, _HAS_VALUES = 1, 2, 4
-_FLOAT = struct.Struct("<f")
-
-
-class CompactTermInfo(W3TermInfo):
-    """A term's record as varints. Weights are term frequencies (whole numbers) in
-    searchidx's fields; others are stored as 4-byte floats."""
-
-    def to_bytes(self) -> bytes:
-        inlined = self._inlined
-        weights = [self._weight, self._maxweight] + (list(inlined[1]) if inlined else [])
-        integral = all(float(w).is_integer() and w >= 0 for w in weights)
-        values = inlined[2] if inlined else ()
-        flags = ((_INLINED if inlined else 0) | (0 if integral else _FLOAT_WEIGHTS)
-                 | (_HAS_VALUES if any(values) else 0))
-        out = bytearray([flags, length_to_byte(self._minlength) if self._minlength else 0,
-                         length_to_byte(self._maxlength)])
-
-        def put_weight(w) -> None:
-            if integral:
-                put_varint(out, int(w))
-            else:
-                out.extend(_FLOAT.pack(w))
-
-        put_varint(out, self._df)
-        put_weight(self._weight)
-        put_weight(self._maxweight)
-        minid = 0 if self._minid is None else self._minid
-        put_varint(out, minid)
-        put_varint(out, (0 if self._maxid is None else self._maxid) - minid)
-        if inlined:
-            ids, inline_weights, _ = inlined
-            previous = minid
-            for docnum, weight in zip(ids, inline_weights):
-                put_varint(out, docnum - previous)
-                previous = docnum
-                put_weight(weight)
-            if flags & _HAS_VALUES:
-                for value in values:
-                    put_varint(out, len(value))
-                    out.extend(value)
-        else:
-            put_varint(out, self._offset)
-            put_varint(out, self._length)
-        return bytes(out)
-
-    @classmethod
-    def from_bytes(cls, data: bytes) -> "CompactTermInfo":
-        info = cls()
-        flags = data[0]
-        info._minlength = byte_to_length(data[1])
-        info._maxlength = byte_to_length(data[2])
-        integral = not flags & _FLOAT_WEIGHTS
-        pos = 3
-
-        def get_weight():
-            nonlocal pos
-            if integral:
-                value, pos = get_varint(data, pos)
-                return value
-            pos += 4
-            return _FLOAT.unpack_from(data, pos - 4)[0]
-
-        info._df, pos = get_varint(data, pos)
-        info._weight = get_weight()
-        info._maxweight = get_weight()
-        info._minid, pos = get_varint(data, pos)
-        span, pos = get_varint(data, pos)
-        info._maxid = info._minid + span
-        if flags & _INLINED:
-            ids, weights, docnum = [], [], info._minid
-            for _ in range(info._df):
-                delta, pos = get_varint(data, pos)
-                docnum += delta
-                ids.append(docnum)
-                weights.append(get_weight())
-            values = []
-            if flags & _HAS_VALUES:
-                for _ in range(info._df):
-                    size, pos = get_varint(data, pos)
-                    values.append(data[pos:pos + size])
-                    pos += size
-            info._inlined = (tuple(ids), tuple(weights), tuple(values))
-        else:
-            info._offset, pos = get_varint(data, pos)
-            info._length, pos = get_varint(data, pos)
-        return info
-
-
-class _CompactFieldCursor(W3FieldCursor):
-    """whoosh's cursor over a hash file of :class:`CompactTermInfo` records."""
-
-    def term_info(self):
-        if self._pos is None:
-            return None
-        return CompactTermInfo.from_bytes(self._tindex.dbfile.get(self._datapos, self._datalen))
+from .mapped import open_segment_file
+from .postings import BLOCK_HEAD, block_bytes, decode_posting_parts, decode_postings, encode_postings
+from .stored import StoredFieldsColumn
+from .terminfo import CompactTermInfo
+from .termtable import TermTableReader, TermTableWriter
 
 
 class _TableFieldCursor(FieldCursor):
@@ -284,21 +75,19 @@ class _TableFieldCursor(FieldCursor):
 
 
 class CompactTermsReader(W3TermsReader):
-    """whoosh's terms reader over a :class:`TermTableReader` (or, for segments written
-    before it, whoosh's hash file), decoding :class:`CompactTermInfo` records."""
+    """whoosh's terms reader over a :class:`TermTableReader`, decoding
+    :class:`CompactTermInfo` records."""
 
     def __init__(self, codec, dbfile, length, postfile) -> None:
-        table = TermTableReader if codec.terms_table == "sorted" else OrderedHashReader
         self._codec, self._dbfile, self._postfile = codec, dbfile, postfile
-        self._tindex = table(dbfile, length)
+        self._tindex = TermTableReader(dbfile, length)
         self._fieldmap = self._tindex.extras["fieldmap"]
         self._fieldunmap = [None] * len(self._fieldmap)
         for fieldname, number in self._fieldmap.items():
             self._fieldunmap[number] = fieldname
 
     def cursor(self, fieldname, fieldobj):
-        cursor = _TableFieldCursor if isinstance(self._tindex, TermTableReader) else _CompactFieldCursor
-        return cursor(self._tindex, fieldname, self._keycoder, self._keydecoder, fieldobj)
+        return _TableFieldCursor(self._tindex, fieldname, self._keycoder, self._keydecoder, fieldobj)
 
     def items(self):
         decode = CompactTermInfo.from_bytes
@@ -339,11 +128,7 @@ class CompactPostingsWriter(W3PostingsWriter):
         terminfo = self._terminfo
         if not self.written() and len(self._ids) <= self._inlinelimit:
             terminfo.add_block(self)
-            # whoosh pickles inlined postings: small ints take 2-3 bytes, floats 9
-            weights = self._weights
-            if not (isinstance(weights, array) and weights.typecode in "BHIL"):
-                weights = [int(w) if float(w).is_integer() else w for w in weights]
-            terminfo.set_inlined(self._ids, weights, self._values)
+            terminfo.set_inlined(self._ids, self._weights, self._values)
         else:
             if self._ids:
                 self._write_block(last=True)
@@ -357,8 +142,8 @@ class CompactPostingsWriter(W3PostingsWriter):
 
     def _write_block(self, last=False):
         self._terminfo.add_block(self)
-        self._postfile.write(_block_bytes(self._encoded(), len(self._ids), self._ids[-1], self._maxweight,
-                                          self._minlength, self._maxlength, last))
+        self._postfile.write(block_bytes(self._encoded(), len(self._ids), self._ids[-1], self._maxweight,
+                                         self._minlength, self._maxlength, last))
         self._blockcount += 1
         self._new_block()
 
@@ -372,12 +157,12 @@ class CompactLeafMatcher(W3LeafMatcher):
     def _goto(self, position):
         self._data = self._ids = self._weights = self._values = None
         self._i = 0
-        length, count, maxid, maxweight, _, minlen, maxlen = _BLOCK_HEAD.unpack(
-            self._postfile.get(position, _BLOCK_HEAD.size))
+        length, count, maxid, maxweight, _, minlen, maxlen = BLOCK_HEAD.unpack(
+            self._postfile.get(position, BLOCK_HEAD.size))
         if length < 0:
             self._lastblock = True
             length = -length
-        self._dataoffset = position + _BLOCK_HEAD.size
+        self._dataoffset = position + BLOCK_HEAD.size
         self._nextoffset = self._dataoffset + length
         self._blocklength, self._maxid, self._maxweight = count, maxid, maxweight
         self._compression = 0
@@ -415,9 +200,9 @@ class CompactLeafMatcher(W3LeafMatcher):
     def posting_parts(self) -> Iterator[Tuple[int, int, array, array]]:
         """Each block's first and last id, id deltas and weights: the list read in one piece."""
         data = memoryview(self._postfile.get(self._startoffset, self._length))
-        pos, head_size = 0, _BLOCK_HEAD.size
+        pos, head_size = 0, BLOCK_HEAD.size
         while pos < len(data):
-            length, count, last = _BLOCK_HEAD.unpack_from(data, pos)[:3]
+            length, count, last = BLOCK_HEAD.unpack_from(data, pos)[:3]
             length = abs(length)
             start = pos + head_size
             first, deltas, weights, _ = decode_posting_parts(data[start:start + length], count,
@@ -435,8 +220,7 @@ class CompactFieldWriter(W3FieldWriter):
         # whoosh's constructor, with a term table where it opens a hash writer
         self._codec, self._storage, self._segment = codec, storage, segment
         self._fieldname = self._fieldid = self._btext = self._fieldobj = self._format = None
-        table = TermTableWriter if codec.terms_table == "sorted" else OrderedHashWriter
-        self._tindex = table(self._create_file(W3Codec.TERMS_EXT))
+        self._tindex = TermTableWriter(self._create_file(W3Codec.TERMS_EXT))
         self._fieldmap = self._tindex.extras["fieldmap"] = {}
         self._postfile = self._create_file(W3Codec.POSTS_EXT)
         self._postwriter = None
@@ -471,9 +255,9 @@ class CompactFieldWriter(W3FieldWriter):
                 low, high = min(block_lengths), max(block_lengths)
                 info._minlength = low if info._minlength is None else min(info._minlength, low)
                 info._maxlength = max(info._maxlength, high)
-                blocks.append(_block_bytes(encode_postings(block_ids, block_weights, None, None, compression),
-                                           len(block_ids), block_ids[-1], max(block_weights), low, high,
-                                           last=start + limit >= len(ids)))
+                blocks.append(block_bytes(encode_postings(block_ids, block_weights, None, None, compression),
+                                          len(block_ids), block_ids[-1], max(block_weights), low, high,
+                                          last=start + limit >= len(ids)))
             data = b"".join(blocks)
             info._offset, info._length = self._postfile.tell(), len(data)
             self._postfile.write(data)
@@ -484,179 +268,44 @@ class CompactFieldWriter(W3FieldWriter):
         self._tindex.add(pack_ushort(self._fieldid) + btext, record)
 
 
-def inlined_arrays(record: bytes) -> Optional[Tuple[array, array]]:
-    """The ids and term frequencies inlined in a :class:`CompactTermInfo` record,
-    or None for a record pointing to posting blocks (or with other weights)."""
-    flags = record[0]
-    if flags != _INLINED:
-        return None
-    count, pos = get_varint(record, 3)
-    pos = get_varint(record, get_varint(record, pos)[1])[1]  # total and largest weight
-    docnum, pos = get_varint(record, pos)
-    pos = get_varint(record, pos)[1]  # span of ids
-    ids, weights = array("I"), array("I")
-    for _ in range(count):
-        delta, pos = get_varint(record, pos)
-        docnum += delta
-        ids.append(docnum)
-        weight, pos = get_varint(record, pos)
-        weights.append(weight)
-    return ids, weights
-
-
-def shift_inlined_record(record: bytes, shift: int) -> Optional[bytes]:
-    """A :class:`CompactTermInfo` record of inlined postings with every document number
-    moved by ``shift`` (the ids are deltas from the first: one varint changes), or
-    None for a record pointing to posting blocks."""
-    flags = record[0]
-    if not flags & _INLINED:
-        return None
-    pos = get_varint(record, 3)[1]  # document frequency
-    for _ in range(2):  # total and largest weight
-        pos = pos + 4 if flags & _FLOAT_WEIGHTS else get_varint(record, pos)[1]
-    minid, end = get_varint(record, pos)
-    out = bytearray(record[:pos])
-    put_varint(out, minid + shift)
-    out += record[end:]
-    return bytes(out)
-
-
-class _MappedFile(BufferFile):
-    """A compound segment's file read in place from the mapped segment. whoosh's
-    BufferFile copies the whole file into a BytesIO when it is opened: at 84,000
-    articles, 380 MB of postings, terms and stored fields on a searcher's first query.
-    Reads by position (all the codec's) use the view; a stream is made only if asked."""
-
-    def __init__(self, buf, name=None) -> None:
-        self._buf, self._name, self.onclose = buf, name, None
-        self.is_real = self.is_closed = False
-        self._stream = None
-
-    @property
-    def file(self):
-        if self._stream is None:
-            self._stream = BytesIO(self._buf)
-        return self._stream
-
-    def close(self) -> None:
-        if self._stream is not None:
-            self._stream.close()
-        try:
-            self._buf.release()  # so the segment's map can close
-        except BufferError:
-            pass
-        self.is_closed = True
-
-
-def _open_segment_file(storage, name: str):
-    compound = storage
-    if isinstance(compound, OverlayStorage) and compound.a.file_exists(name):
-        compound = compound.a  # (whoosh's segment readers overlay the compound file)
-    source = getattr(compound, "_source", None)  # a compound segment's mmap, when mapped
-    if isinstance(compound, CompoundStorage) and source is not None:
-        offset, length = compound.range(name)
-        return _MappedFile(memoryview(source)[offset:offset + length], name=name)
-    return storage.open_file(name)
-
-
-@lru_cache(maxsize=None)
-def stored_fields_dictionary(version: int) -> bytes:
-    """zlib's preset dictionary for each document's stored fields: 32 KB of Vietnamese
-    prose from the bundled corpus, then the stored field names. A document's fields
-    compress to about 15% less with it. Fixed once written: segments name the version."""
-    return (resources.files(__package__) / "data" / f"stored-fields-{version}.zdict").read_bytes()
-
-
-class _DictionaryZlibColumn(VarBytesColumn):
-    """Byte strings deflated with a preset dictionary (whoosh's CompressedBytesColumn
-    deflates each document's fields alone, and a few kilobytes of text start cold)."""
-
-    def __init__(self, dictionary: bytes, level: int = 6) -> None:
-        self._dictionary, self._level = dictionary, level
-
-    def writer(self, dbfile):
-        return self.Writer(dbfile, self._dictionary, self._level)
-
-    def reader(self, dbfile, basepos, length, doccount):
-        return self.Reader(dbfile, basepos, length, doccount, self._dictionary)
-
-    class Writer(VarBytesColumn.Writer):
-        def __init__(self, dbfile, dictionary: bytes, level: int) -> None:
-            VarBytesColumn.Writer.__init__(self, dbfile)
-            self._dictionary, self._level = dictionary, level
-
-        def add(self, docnum, value):
-            packer = zlib.compressobj(self._level, zdict=self._dictionary)
-            VarBytesColumn.Writer.add(self, docnum, packer.compress(value) + packer.flush())
-
-    class Reader(VarBytesColumn.Reader):
-        def __init__(self, dbfile, basepos, length, doccount, dictionary: bytes) -> None:
-            VarBytesColumn.Reader.__init__(self, dbfile, basepos, length, doccount)
-            self._dictionary = dictionary
-
-        def __getitem__(self, docnum):
-            value = VarBytesColumn.Reader.__getitem__(self, docnum)
-            if value:
-                unpacker = zlib.decompressobj(zdict=self._dictionary)
-                value = unpacker.decompress(value) + unpacker.flush()
-            return value
-
-        def __iter__(self):
-            for docnum in range(self._doccount):
-                yield self[docnum]
-
-
-def _stored_column(codec):
-    """The column of a segment's stored fields: whoosh's, or deflated with a dictionary."""
-    version = getattr(codec, "stored_dictionary", None)
-    if not version:
-        return STORED_COLUMN
-    return PickleColumn(_DictionaryZlibColumn(stored_fields_dictionary(version)))
-
-
 class _PerDocWriter(W3PerDocWriter):
-    """whoosh's per-document writer, its stored fields in :func:`_stored_column`."""
+    """whoosh's per-document writer, its stored fields in a :class:`StoredFieldsColumn`."""
 
     def _create_column(self, fieldname, column):
         if fieldname == "_stored":
-            column = _stored_column(self._codec)
+            column = StoredFieldsColumn()
         W3PerDocWriter._create_column(self, fieldname, column)
 
 
 class _PerDocReader(W3PerDocReader):
     """whoosh's per-document reader, remembering which columns a segment lacks (whoosh
     asks the file system again on every call: per document and field when merging),
-    reading columns in place (:class:`_MappedFile`)."""
+    reading columns in place and the stored fields as a :class:`StoredFieldsColumn`."""
 
     def _get_column_file(self, fieldname):
         name = W3Codec.column_filename(self._segment, fieldname)
-        return _open_segment_file(self._storage, name), 0, self._storage.file_length(name)
+        return open_segment_file(self._storage, name), 0, self._storage.file_length(name)
 
     def _cached_reader(self, fieldname, column):
         if fieldname not in self._readers:
             if fieldname == "_stored":
-                column = _stored_column(self._segment.codec())
+                column = StoredFieldsColumn()
             self._readers[fieldname] = (self.column_reader(fieldname, column)
                                         if self.has_column(fieldname) else None)
         return self._readers[fieldname]
 
 
 class CompactCodec(W3Codec):
-    """whoosh's W3 codec with :class:`CompactPostingsWriter` posting lists and a
-    :class:`TermTableWriter` term dictionary."""
-
-    # Each segment pickles its codec: one written before the term table (or the stored
-    # fields' dictionary) lacks the instance attribute and reads whoosh's format.
-    terms_table = "hash"
-    stored_dictionary: Optional[int] = None
+    """whoosh's W3 codec with :class:`CompactPostingsWriter` posting lists, a
+    :class:`TermTableWriter` term dictionary and a :class:`StoredFieldsColumn`.
+    Each segment pickles its codec (in whoosh's table of contents): its state is
+    whoosh's own three numbers."""
 
     # Blocks of 1,024 postings (whoosh: 128): lists are read whole by the array scorer and
     # when merging, where each block costs a Python step; whoosh's block skipping, used
     # only by phrase matching here, loses little.
     def __init__(self, blocklimit: int = 1024, compression: int = 3, inlinelimit: int = 8):
         super().__init__(blocklimit=blocklimit, compression=compression, inlinelimit=inlinelimit)
-        self.terms_table = "sorted"
-        self.stored_dictionary = 1
 
     def field_writer(self, storage, segment):
         return CompactFieldWriter(self, storage, segment)
@@ -675,8 +324,8 @@ class CompactCodec(W3Codec):
 
     def terms_reader(self, storage, segment):
         name = segment.make_filename(self.TERMS_EXT)
-        postings = _open_segment_file(storage, segment.make_filename(self.POSTS_EXT))
-        return CompactTermsReader(self, _open_segment_file(storage, name), storage.file_length(name), postings)
+        postings = open_segment_file(storage, segment.make_filename(self.POSTS_EXT))
+        return CompactTermsReader(self, open_segment_file(storage, name), storage.file_length(name), postings)
 
     def postings_reader(self, dbfile, terminfo, format_, term=None, scorer=None):
         if terminfo.is_inlined():

@@ -1,7 +1,8 @@
-"""The whoosh posting formats of searchidx's fields, fed by the analyzer's fast path.
+"""The whoosh posting formats of searchidx's fields, fed by the analyzer's own
+term-positions method (no whoosh Token per token).
 
-Named by whoosh's table of contents (it pickles the schema): this import path is part
-of the on-disk format (see :mod:`searchidx.storage.format`).
+whoosh's table of contents pickles the schema, so these classes are named by import
+path in every index: see :mod:`searchidx.storage.toc_names`.
 """
 from __future__ import annotations
 
@@ -10,19 +11,22 @@ from whoosh.system import pack_uint
 
 from .varint import put_varint, varints
 
+
 def term_positions(value, analyzer):
-    """Each term's positions, by the analyzer's fast path when it has one."""
-    fast = getattr(analyzer, "term_positions", None)
-    if fast is not None:
-        return fast(value)
+    """Each term's positions, by the analyzer's ``term_positions`` when it has one."""
+    direct = getattr(analyzer, "term_positions", None)
+    if direct is not None:
+        return direct(value)
     out: dict = {}
     for t in analyzer(value, positions=True):
         out.setdefault(t.text, []).append(t.pos)
     return out
 
 
-class FastFrequency(formats.Frequency):
-    """whoosh's Frequency, fed by the analyzer's fast path (no Token per token)."""
+class FrequencyFormat(formats.Frequency):
+    """whoosh's Frequency (term frequencies, no positions), the format of the ranked
+    body fields, whose postings the :class:`~searchidx.storage.segments.ArraySegmentWriter`
+    gathers in arrays."""
 
     def word_values(self, value, analyzer, **kwargs):
         fb = self.field_boost
@@ -31,15 +35,14 @@ class FastFrequency(formats.Frequency):
             yield term, freq, freq * fb, pack_uint(freq)
 
 
-
-class CompactPositions(formats.Positions):
-    """Positions as varint deltas: whoosh's own format marshals 5 bytes per position."""
+class PositionsFormat(formats.Positions):
+    """whoosh's Positions (for phrase matching), written as a count and varint deltas
+    where whoosh marshals 5 bytes a position."""
 
     def word_values(self, value, analyzer, **kwargs):
         fb = self.field_boost
         for term, poses in term_positions(value, analyzer).items():
             yield term, len(poses), len(poses) * fb, self.encode(poses)
-
 
     def encode(self, poslist):
         out = bytearray()

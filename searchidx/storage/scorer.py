@@ -1,8 +1,8 @@
 """Scoring a whoosh query with arrays: whoosh's own BM25 scores, without a Python step
 per posting.
 
-whoosh scores a query by walking its matchers one posting at a time in Python: at tens
-of thousands of documents a question of twelve words costs a second. Here each term's
+whoosh scores a query by walking its matchers one posting at a time in Python, which
+grows slow with the index and the question's length. Here each term's
 posting list is decoded into arrays (the compact codec's blocks are plain arrays) and
 scored at once with numpy over every document; And, Or, AndMaybe and AndNot combine
 document masks and sum scores the way whoosh's matchers do (a compound's boost
@@ -203,7 +203,7 @@ class ArrayScorer:
 
 def _length_codes(column, count: int) -> np.ndarray:
     """A length column's bytes, one per document: read in one piece from whoosh's
-    one-byte numeric column (a Python call per document took a second at 84,000)."""
+    one-byte numeric column (not a Python call per document)."""
     codes = np.zeros(count, dtype=np.uint8)
     if isinstance(column, NumericColumn.Reader) and column._fixedlen == 1:
         raw = column._dbfile.get(column._basepos, min(column._count, count))

@@ -1,8 +1,8 @@
 """Writing and merging whoosh segments without a Python step per posting.
 
 whoosh's SegmentWriter turns every posting into a tuple, sorts them all and hands them
-one at a time to the codec: about 30 µs a posting, three times the analysis itself.
-Here the body fields (:class:`~searchidx.schema.FastFrequency`) gather per-term arrays of
+one at a time to the codec, which costs more than the analysis itself. Here the body
+fields (:class:`~searchidx.storage.fieldformats.FrequencyFormat`) gather per-term arrays of
 (document, frequency) as documents arrive, and each term's list is written in one call
 when the segment is flushed. Merging reads and writes whole posting lists the same way,
 streaming the segments' sorted term lists side by side. The small fields (ids, dates,
@@ -20,16 +20,16 @@ from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
 
-from .codec import (CompactCodec, CompactTermInfo, CompactTermsReader, inlined_arrays, posting_arrays,
-                    shift_inlined_record)
-from .fieldformats import FastFrequency, term_positions
+from .codec import CompactCodec, CompactTermsReader, posting_arrays
+from .terminfo import CompactTermInfo, inlined_arrays, shift_inlined_record
+from .fieldformats import FrequencyFormat, term_positions
 
 
-def fast_field_names(schema) -> frozenset:
+def array_field_names(schema) -> frozenset:
     """The fields whose postings bypass whoosh's pool."""
     if any(field.vector or field.separate_spelling() for _, field in schema.items()):
         return frozenset()  # searchidx's schema has neither; whoosh's path handles them
-    return frozenset(name for name, field in schema.items() if isinstance(field.format, FastFrequency))
+    return frozenset(name for name, field in schema.items() if isinstance(field.format, FrequencyFormat))
 
 
 # Segments this large are merged at the end of a run only with the run's own segments,
@@ -86,18 +86,19 @@ def merge_segments(writer, segments: list, fresh: Collection[str] = ()) -> list:
     return [segment for segment in segments if segment not in chosen]
 
 
-class FastSegmentWriter(SegmentWriter):
-    """whoosh's SegmentWriter with array-based posting lists for the body fields."""
+class ArraySegmentWriter(SegmentWriter):
+    """whoosh's SegmentWriter gathering the body fields' postings in per-term arrays,
+    each term's list written (and merged) in one call."""
 
     def __init__(self, ix, **kwargs) -> None:
         kwargs.setdefault("codec", CompactCodec())
         SegmentWriter.__init__(self, ix, **kwargs)
-        self._init_fast_fields()
+        self._init_array_fields()
 
-    def _init_fast_fields(self) -> None:
-        self._fast = fast_field_names(self.schema)
+    def _init_array_fields(self) -> None:
+        self._array_fields = array_field_names(self.schema)
         # field -> term bytes -> array of document, frequency, document, frequency...
-        self._fast_postings: Dict[str, Dict[bytes, array]] = {name: {} for name in self._fast}
+        self._array_postings: Dict[str, Dict[bytes, array]] = {name: {} for name in self._array_fields}
         # segments merged into this one: (segment, first new document number, docmap)
         self._merged: List[Tuple[object, int, Optional[dict]]] = []
 
@@ -119,8 +120,8 @@ class FastSegmentWriter(SegmentWriter):
                 continue
             field = schema[fieldname]
             length = 0
-            if fieldname in self._fast:
-                postings = self._fast_postings[fieldname]
+            if fieldname in self._array_fields:
+                postings = self._array_postings[fieldname]
                 for term, positions in term_positions(value, field.analyzer).items():
                     freq = len(positions)
                     length += freq
@@ -144,7 +145,7 @@ class FastSegmentWriter(SegmentWriter):
         self.docnum += 1
 
     def add_reader(self, reader) -> None:
-        if not self._fast:
+        if not self._array_fields:
             SegmentWriter.add_reader(self, reader)
             return
         self._check_state()
@@ -153,7 +154,7 @@ class FastSegmentWriter(SegmentWriter):
             name for name in reader.indexed_field_names() if name in self.schema}
         docmap = self.write_per_doc(fieldnames, reader)
         for fieldname in sorted(reader.indexed_field_names()):
-            if fieldname in self.schema and fieldname not in self._fast:
+            if fieldname in self.schema and fieldname not in self._array_fields:
                 for text in reader.lexicon(fieldname):
                     matcher = reader.postings(fieldname, text)
                     while matcher.is_active():
@@ -185,20 +186,20 @@ class FastSegmentWriter(SegmentWriter):
         # by field, then term) with the body fields.
         pool_fields = groupby(self.pool.iter_postings(), key=itemgetter(0))
         pending = next(pool_fields, None)
-        for name in sorted(self._fast):
+        for name in sorted(self._array_fields):
             while pending is not None and pending[0] <= name:
                 if pending[0] == name:
                     raise AssertionError(f"postings of {name} reached whoosh's pool")
                 self.fieldwriter.add_postings(self.schema, lengths, pending[1])
                 pending = next(pool_fields, None)
-            self._write_fast_field(name, lengths, readers)
+            self._write_array_field(name, lengths, readers)
         while pending is not None:
             self.fieldwriter.add_postings(self.schema, lengths, pending[1])
             pending = next(pool_fields, None)
 
-    def _write_fast_field(self, name: str, lengths, readers) -> None:
-        own = self._fast_postings.pop(name)
-        self._fast_postings[name] = {}
+    def _write_array_field(self, name: str, lengths, readers) -> None:
+        own = self._array_postings.pop(name)
+        self._array_postings[name] = {}
         sources = [_numbered(sorted(own), 0)]
         infos = [_TermInfos(reader, name, base if docmap is None else None)
                  for reader, base, docmap in readers]
@@ -291,30 +292,30 @@ class _TermInfos:
         return posting_arrays(terms._codec.postings_reader(terms._postfile, info, self._fieldobj.format))
 
 
-class _FastSubWriterTask(SubWriterTask):
-    """whoosh's worker process, writing its segment with :class:`FastSegmentWriter`."""
+class _WorkerTask(SubWriterTask):
+    """whoosh's worker process, writing its segment with :class:`ArraySegmentWriter`."""
 
     def run(self) -> None:
         import whoosh.multiproc
 
         # The worker builds its writer from this module-level name; the patch only
         # lives in this forked child.
-        whoosh.multiproc.SegmentWriter = FastSegmentWriter
+        whoosh.multiproc.SegmentWriter = ArraySegmentWriter
         SubWriterTask.run(self)
 
 
-class FastMpWriter(MpWriter, FastSegmentWriter):
-    """whoosh's multi-process writer: each worker writes its own segment, fast; merges
-    and flushes in this process are :class:`FastSegmentWriter`'s."""
+class ParallelSegmentWriter(MpWriter, ArraySegmentWriter):
+    """whoosh's multi-process writer: each worker process writes its own segment with
+    an :class:`ArraySegmentWriter`; merges and flushes in this process are one's too."""
 
     def __init__(self, ix, **kwargs) -> None:
         kwargs.setdefault("codec", CompactCodec())
         MpWriter.__init__(self, ix, **kwargs)  # (calls SegmentWriter.__init__ itself)
-        self._init_fast_fields()
+        self._init_array_fields()
 
     def _new_task(self):
-        task = _FastSubWriterTask(self.storage, self.indexname, self.jobqueue, self.resultqueue,
-                                  self.subargs, self.multisegment)
+        task = _WorkerTask(self.storage, self.indexname, self.jobqueue, self.resultqueue,
+                           self.subargs, self.multisegment)
         self.tasks.append(task)
         task.start()
         return task

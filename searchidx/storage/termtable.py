@@ -1,37 +1,45 @@
 """A sorted key-value table in compressed blocks: the term dictionary of a segment.
 
-whoosh keeps a segment's term records in a hash file: about 60 bytes a term (lengths,
-hash slots, a position index, the key and the record), three quarters of the index.
-Keys come sorted, so this table stores them in blocks of up to ``BLOCK_ENTRIES``
+whoosh keeps a segment's term records in a hash file (lengths, hash slots, a position
+index, the key and the record for every term), most of an index's size. Keys come sorted, so this table stores them in blocks of up to ``BLOCK_ENTRIES``
 entries, each block zlib-compressed (sorted keys share their prefixes, which zlib
 finds), with the first key and offset of every block in an index at the end of the file.
-A lookup bisects the index, inflates one block and bisects its keys: about 15 µs where
-whoosh's hash file takes 7, at under a third of the size.
+A lookup bisects the index, inflates one block and bisects its keys: slower than a
+hash probe, for a fraction of the size.
 
 The reader offers what whoosh's terms reader uses of its ``OrderedHashReader``
 (``extras``, lookups by key, iteration in order from a key).
 
-File: magic, blocks, pickled index, 8-byte offset of the index, magic.
-A block (before zlib): entry count, a typecode byte, the end offsets of its keys and of
-its values as one array, the keys one after the other, then the values.
+File layout (all integers little-endian; no pickle anywhere):
+
+- :data:`MAGIC` (the format's name and version);
+- the blocks. A block (before zlib): entry count (u16), a typecode byte (``H`` or
+  ``I``), the end offsets of its keys and of its values as one array of that type,
+  the keys one after the other, then the values;
+- the index: :data:`_INDEX_HEAD` (block count n, entry count, byte length of the
+  extras), the extras as UTF-8 JSON (an object: whoosh's field writer keeps its
+  field-name-to-number map there), n + 1 block offsets (u64; the last is the end of
+  the last block), the byte length of each block's first key (u32), then those keys;
+- :data:`_TAIL`: the offset of the index (u64), then :data:`MAGIC` again.
 """
 from __future__ import annotations
 
+import json
 import struct
-import sys
 import zlib
 from array import array
 from bisect import bisect_right
-from pickle import dumps, loads
 from typing import Dict, Iterator, List, Optional, Tuple
 
-MAGIC = b"SXT1"
+from .arrays import from_le, le_bytes
+
+MAGIC = b"SXT2"
 BLOCK_ENTRIES = 64
 BLOCK_BYTES = 4096  # a block of larger records closes early: each lookup inflates one
 CACHED_BLOCKS = 256
 _TAIL = struct.Struct("<Q4s")
+_INDEX_HEAD = struct.Struct("<IQI")
 _COUNT = struct.Struct("<H")
-_BIG_ENDIAN = sys.byteorder == "big"
 
 
 class TermTableError(ValueError):
@@ -89,7 +97,7 @@ class TermTableWriter:
         self._write_block()
         self._offsets.append(self._position)  # the end of the last block
         index_offset = self._position
-        self.dbfile.write(dumps((self._first_keys, le_bytes(self._offsets), self.extras, self._count), 4))
+        self.dbfile.write(encode_index(self._first_keys, self._offsets, self.extras, self._count))
         self.dbfile.write(_TAIL.pack(index_offset, MAGIC))
         self.dbfile.close()
 
@@ -104,10 +112,11 @@ class TermTableReader:
         index_offset, magic = _TAIL.unpack(dbfile.get(length - _TAIL.size, _TAIL.size))
         if magic != MAGIC:
             raise TermTableError("term table cut short")
-        first_keys, offsets, self.extras, self._count = loads(
+        if not len(MAGIC) <= index_offset <= length - _TAIL.size:
+            raise TermTableError("term table index out of place")
+        first_keys, self._offsets, self.extras, self._count = decode_index(
             dbfile.get(index_offset, length - _TAIL.size - index_offset))
         self._first_keys: List[bytes] = first_keys
-        self._offsets = from_le("Q", offsets)
         # A query looks each of its terms up more than once (its frequency, then its
         # postings), and did-you-mean walks neighbouring keys: recent blocks stay inflated.
         self._cache: Dict[int, tuple] = {}
@@ -199,18 +208,33 @@ class TermTableReader:
         self.dbfile.close()
 
 
-def le_bytes(values: array) -> bytes:
-    """An array's bytes, little-endian on any machine."""
-    if _BIG_ENDIAN:
-        values = array(values.typecode, values)
-        values.byteswap()
-    return values.tobytes()
+def encode_index(first_keys: List[bytes], offsets: array, extras: dict, count: int) -> bytes:
+    """The table's index as bytes (see the module's docstring)."""
+    extras_bytes = json.dumps(extras, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return b"".join([_INDEX_HEAD.pack(len(first_keys), count, len(extras_bytes)), extras_bytes,
+                     le_bytes(array("Q", offsets)), le_bytes(array("I", map(len, first_keys))),
+                     b"".join(first_keys)])
 
 
-def from_le(typecode: str, data: bytes) -> array:
-    """The array of :func:`le_bytes`."""
-    out = array(typecode)
-    out.frombytes(data)
-    if _BIG_ENDIAN:
-        out.byteswap()
-    return out
+def decode_index(data: bytes) -> Tuple[List[bytes], array, dict, int]:
+    """``(first keys, block offsets, extras, entry count)`` of :func:`encode_index` bytes."""
+    data = bytes(data)
+    try:
+        blocks, count, extras_size = _INDEX_HEAD.unpack_from(data)
+        pos = _INDEX_HEAD.size
+        extras = json.loads(data[pos:pos + extras_size].decode("utf-8"))
+        pos += extras_size
+        offsets = from_le("Q", data[pos:pos + 8 * (blocks + 1)])
+        pos += 8 * (blocks + 1)
+        sizes = from_le("I", data[pos:pos + 4 * blocks])
+        pos += 4 * blocks
+    except (struct.error, ValueError) as exc:  # (JSON and UTF-8 errors are ValueErrors)
+        raise TermTableError(f"term table index unreadable: {exc}") from None
+    if (not isinstance(extras, dict) or len(offsets) != blocks + 1 or len(sizes) != blocks
+            or pos + sum(sizes) != len(data)):
+        raise TermTableError("term table index damaged")
+    first_keys = []
+    for size in sizes:
+        first_keys.append(data[pos:pos + size])
+        pos += size
+    return first_keys, offsets, extras, count
