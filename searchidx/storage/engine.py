@@ -20,7 +20,7 @@ from .durable import DurableStorage, segment_files, sync_folder
 from .format import CHECKSUMS_FILE, read_checksums, rebuild_command
 
 __all__ = ["INDEX_NAME", "create", "open_engine", "verify_files", "generation", "segments",
-           "segment_ids", "read_toc", "toc_name", "open_writer", "merge", "writer_lock_fd",
+           "segment_ids", "latest_generation", "read_toc", "segment_reader", "toc_name", "open_writer", "merge", "writer_lock_fd",
            "stop_workers"]
 
 INDEX_NAME = "searchidx"
@@ -48,7 +48,8 @@ def toc_name(generation_number: int) -> str:
     return TOC._filename(INDEX_NAME, generation_number)
 
 
-def _latest_generation(path: str) -> int:
+def latest_generation(path: str) -> int:
+    """The number of the newest TOC in the folder ``path`` (-1: none)."""
     return TOC._latest_generation(DurableStorage(path, INDEX_NAME), INDEX_NAME)
 
 
@@ -62,14 +63,14 @@ def verify_files(path: str) -> None:
     lists is present at the size the checksums file records. Raises IndexDamagedError
     naming the first bad file."""
     for _ in range(5):
-        current = _latest_generation(path)
+        current = latest_generation(path)
         if current < 0:
             problem = "it has no TOC file"
         else:
             problem = _first_problem(path, current)
             if problem is None:
                 return
-        if _latest_generation(path) == current:
+        if latest_generation(path) == current:
             break
         # a writer published a newer generation (and deleted files) meanwhile: look again
     raise IndexDamagedError(f"the index at {path} is damaged ({problem}); "
@@ -169,3 +170,11 @@ def stop_workers(writer) -> None:
             with contextlib.suppress(Exception):
                 task.terminate()
                 task.join(5)
+
+
+def segment_reader(path: str, toc: TOC, segment):
+    """A whoosh reader of one segment of ``toc`` (close it after use)."""
+    from whoosh.reading import SegmentReader
+
+    return SegmentReader(DurableStorage(path, INDEX_NAME), toc.schema, segment,
+                         generation=toc.generation)
