@@ -373,3 +373,14 @@ def test_without_fsync_the_simulation_finds_lost_and_damaged_commits(tmp_path, m
     before, after, outcomes = simulate(tmp_path, monkeypatch)
     assert any(isinstance(state, str) and "damaged" in state for _, _, _, state in outcomes)
     assert any(done and state == before for _, done, _, state in outcomes)
+
+
+def test_a_commit_clears_tocs_that_killed_writers_left_half_written(small):
+    path, _ = small
+    stale = path / "_searchidx_99.toc.1700000000.5"
+    stale.write_bytes(b"half a TOC")
+    index = open_index(str(path))
+    with IndexWriter(index) as writer:
+        writer.add(doc(1))
+    assert not stale.exists()
+    assert check_index(str(path)).ok and "d001" in held_ids(open_index(str(path)))

@@ -23,6 +23,7 @@ are not listed by the current TOC, and the next commit deletes them again.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from typing import Dict, Iterable, List
@@ -114,6 +115,7 @@ class DurableStorage(FileStorage):
         FileStorage.__init__(self, path, readonly=readonly)
         self.indexname = indexname
         self._toc_name = re.compile("^_%s_([0-9]+)[.]toc$" % re.escape(indexname))
+        self._toc_temp = re.compile("^_%s_[0-9]+[.]toc[.]" % re.escape(indexname))
 
     def rename_file(self, oldname: str, newname: str, safe: bool = False) -> None:
         if self.readonly:
@@ -144,3 +146,7 @@ class DurableStorage(FileStorage):
         write_atomically(self.folder, CHECKSUMS_FILE, checksums_record(entries, generation))
         os.replace(self._fpath(tempname), self._fpath(tocname))
         sync_folder(self.folder)
+        for name in names:  # TOCs that killed writers left half-written (one writer at a time)
+            if self._toc_temp.match(name) and name != tempname:
+                with contextlib.suppress(OSError):
+                    os.remove(self._fpath(name))

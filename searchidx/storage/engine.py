@@ -19,9 +19,9 @@ from ..errors import IndexDamagedError, IndexLockedError
 from .durable import DurableStorage, segment_files, sync_folder
 from .format import CHECKSUMS_FILE, read_checksums, rebuild_command
 
-__all__ = ["INDEX_NAME", "create", "open_engine", "verify_files", "generation", "segments",
-           "segment_ids", "latest_generation", "read_toc", "segment_reader", "toc_name", "open_writer", "merge", "writer_lock_fd",
-           "stop_workers"]
+__all__ = ["INDEX_NAME", "create", "open_engine", "verify_files", "generation", "latest_generation",
+           "segments", "segment_ids", "read_toc", "toc_name", "segment_reader", "open_writer",
+           "merge", "writer_lock_fd", "stop_workers"]
 
 INDEX_NAME = "searchidx"
 
