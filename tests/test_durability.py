@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import shutil
+import zlib
 from pathlib import Path
 
 import pytest
@@ -69,8 +70,6 @@ def test_a_new_index_declares_its_format_and_checksums_its_files(small):
     listed = sums["files"]
     for name in tocs + [p.name for p in segments(path)]:
         data = (path / name).read_bytes()
-        import zlib
-
         assert listed[name] == {"size": len(data), "crc32": zlib.crc32(data)}
     assert not [n for n in os.listdir(path) if n.endswith(".tmp")]
 

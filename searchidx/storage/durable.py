@@ -26,6 +26,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import zlib
 from typing import Dict, Iterable, List
 
 from whoosh.filedb.filestore import FileStorage, ReadOnlyError
@@ -68,8 +69,6 @@ def write_atomically(folder: str, name: str, data: bytes) -> None:
 
 def _sync_and_checksum(path: str) -> tuple:
     """fsync the file at ``path`` and return its (size, CRC32), read once."""
-    import zlib
-
     crc = size = 0
     fd = os.open(path, os.O_RDONLY)
     try:
