@@ -14,6 +14,10 @@ class IndexDamagedError(SearchIdxError):
     """The index folder exists but cannot be opened: damaged or foreign."""
 
 
+class IndexFormatError(IndexDamagedError):
+    """The index folder holds an index of another on-disk format version."""
+
+
 class IndexLockedError(SearchIdxError):
     """Another writer holds the index lock."""
 

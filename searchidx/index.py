@@ -1,34 +1,35 @@
 """An index folder: locate, create and open it; its statistics.
 
-An index is a folder holding the whoosh index and ``manifest.sqlite``, which
-records for every document its id, source file and content hashes. The manifest
-lets a re-run skip unchanged files without loading any stored text, and is
-written after each whoosh commit, stamped with the whoosh generation it
-describes. A crash between the two leaves the stamp behind the index: the next
-writer (or ``stats``) then rebuilds the manifest's rows from the stored fields,
-marking their files for a re-read, so the manifest never lists a document the
-index lacks, nor misses one it holds.
+An index is a folder holding the whoosh index (on the durable storage of
+:mod:`searchidx.storage.durable`), ``searchidx.json`` declaring its on-disk format
+(:mod:`searchidx.storage.format`; checked on every open), ``checksums.json``, and
+``manifest.sqlite``, which records for every document its id, source file and
+content hashes. The manifest lets a re-run skip unchanged files without loading
+any stored text, and is written after each whoosh commit, stamped with the whoosh
+generation it describes. A crash between the two leaves the stamp behind the
+index: the next writer (or ``stats``) then rebuilds the manifest's rows from the
+stored fields, marking their files for a re-read, so the manifest never lists a
+document the index lacks, nor misses one it holds.
 """
 from __future__ import annotations
 
-import json
 import os
-import time
 from typing import Dict, Optional
-
-import whoosh.index
 
 from .errors import IndexDamagedError, IndexLockedError, IndexNotFoundError, SearchIdxError
 from .lock import LOCK_FILE, WriterLock
 from .manifest import MANIFEST_FILE, Manifest
 from .schema import SCHEMA_VERSION, build_schema
+from .storage import engine
+from .storage.durable import write_atomically
+from .storage.format import CHECKSUMS_FILE, FORMAT_FILE, check_format, format_record, rebuild_command
 
 __all__ = ["DEFAULT_INDEX_DIR", "resolve_index_path", "Index", "open_index", "create_index"]
 
 DEFAULT_INDEX_DIR = ".searchidx"
-INDEX_NAME = "searchidx"
+INDEX_NAME = engine.INDEX_NAME
 _MANIFEST = MANIFEST_FILE
-_META = "searchidx.json"
+_META = FORMAT_FILE
 _LOCK = LOCK_FILE
 
 
@@ -43,7 +44,8 @@ def _is_index_dir(path: str) -> bool:
 
 def _index_file(name: str) -> bool:
     """Whether a file name is one searchidx or whoosh writes in an index folder."""
-    return name.startswith((_MANIFEST, _META, _LOCK, "_" + INDEX_NAME + "_", INDEX_NAME + "_"))
+    return name.startswith((_MANIFEST, _META, _LOCK, CHECKSUMS_FILE,
+                            "_" + INDEX_NAME + "_", INDEX_NAME + "_"))
 
 
 def _holds_index_files(path: str) -> bool:
@@ -54,13 +56,18 @@ def _holds_index_files(path: str) -> bool:
 class Index:
     """An open index folder. Reading never blocks; one writer at a time."""
 
-    def __init__(self, path: str, ix: whoosh.index.Index):
+    def __init__(self, path: str, ix):
         self.path = path
         self._ix = ix
 
     @property
-    def whoosh_index(self) -> whoosh.index.Index:
+    def whoosh_index(self):
+        """The whoosh index, for searching (writers go through :mod:`searchidx.storage.engine`)."""
         return self._ix
+
+    def generation(self) -> int:
+        """The number of the index's latest commit."""
+        return engine.generation(self._ix)
 
     @property
     def schema(self):
@@ -80,7 +87,7 @@ class Index:
             if os.path.isfile(os.path.join(self.path, name))
         )
         with self.manifest() as manifest:
-            if manifest.generation() != self._ix.latest_generation():
+            if manifest.generation() != self.generation():
                 # A writer was killed between its whoosh commit and its manifest
                 # write; mend the manifest unless a writer is at work right now.
                 lock = WriterLock(self.path)
@@ -112,7 +119,7 @@ class Index:
         its stored fields with an empty file hash, so their files are re-read by
         the next ``index`` run. Returns whether anything was mended.
         """
-        generation = self._ix.latest_generation()
+        generation = self.generation()
         if manifest.generation() == generation:
             return False
         present: Dict[str, tuple] = {}
@@ -130,7 +137,11 @@ class Index:
 
 
 def create_index(path: str) -> Index:
-    """Create an empty index at ``path`` (the folder may exist but must hold no index)."""
+    """Create an empty index at ``path`` (the folder may exist but must hold no index).
+
+    The format file is written last: until it is in place the folder is no index, and
+    what an interrupted creation left is cleared by the next one.
+    """
     os.makedirs(path, exist_ok=True)
     if _is_index_dir(path):
         raise SearchIdxError(f"an index already exists at {path}")
@@ -139,7 +150,7 @@ def create_index(path: str) -> Index:
             if not _half_created(path):
                 raise IndexDamagedError(
                     f"{path} is not a searchidx index (no {_META}); rebuild with: "
-                    f"searchidx --index {path} index --rebuild PATH..."
+                    f"{rebuild_command(path)}"
                 )
             for name in os.listdir(path):  # what an interrupted create_index left
                 if _index_file(name):
@@ -148,11 +159,10 @@ def create_index(path: str) -> Index:
             raise IndexDamagedError(
                 f"{path} is not empty and is not a searchidx index; choose another --index folder"
             )
-    ix = whoosh.index.create_in(path, build_schema(), indexname=INDEX_NAME)
+    ix = engine.create(path, build_schema())
     with Manifest(os.path.join(path, _MANIFEST)) as manifest:
-        manifest.record([], [], generation=ix.latest_generation())
-    with open(os.path.join(path, _META), "w", encoding="utf-8") as fh:
-        json.dump({"schema_version": SCHEMA_VERSION, "created": time.time()}, fh)
+        manifest.record([], [], generation=engine.generation(ix))
+    write_atomically(path, _META, format_record(SCHEMA_VERSION))
     return Index(path, ix)
 
 
@@ -164,13 +174,18 @@ def _half_created(path: str) -> bool:
     if not any(n.endswith(".toc") for n in names):
         return not any(n.endswith(".seg") for n in names)
     try:
-        return whoosh.index.open_dir(path, indexname=INDEX_NAME).doc_count_all() == 0
+        return engine.open_engine(path, verify=False).doc_count_all() == 0
     except Exception:  # noqa: BLE001 - unreadable: not ours to delete
         return False
 
 
 def open_index(path: Optional[str] = None, create: bool = False) -> Index:
-    """Open the index at ``path`` (see resolve_index_path); with ``create``, make it if missing."""
+    """Open the index at ``path`` (see resolve_index_path); with ``create``, make it if missing.
+
+    The format version is checked first, then that the current commit's files are
+    whole (present at their recorded sizes): either failing gives one line naming
+    the problem and the rebuild command.
+    """
     path = resolve_index_path(path)
     if not _is_index_dir(path):
         if create:
@@ -182,18 +197,19 @@ def open_index(path: Optional[str] = None, create: bool = False) -> Index:
                     f"folder, or create one with: searchidx --index DIR index PATH..."
                 )
             raise IndexDamagedError(
-                f"{path} is not a searchidx index (no {_META}); rebuild with: "
-                f"searchidx --index {path} index --rebuild PATH..."
+                f"{path} is not a searchidx index (no {_META}); rebuild with: {rebuild_command(path)}"
             )
         raise IndexNotFoundError(
             f"no index at {path}; create one with: searchidx --index {path} index PATH..."
         )
+    check_format(path)
+    engine.verify_files(path)
     try:
-        ix = whoosh.index.open_dir(path, indexname=INDEX_NAME)
+        ix = engine.open_engine(path, verify=False)
         ix.doc_count()
     except Exception as exc:  # whoosh raises many kinds for damaged files
         raise IndexDamagedError(
             f"the index at {path} is damaged ({type(exc).__name__}: {exc}); "
-            f"rebuild it with: searchidx --index {path} index --rebuild PATH..."
+            f"rebuild it with: {rebuild_command(path)}"
         ) from exc
     return Index(path, ix)

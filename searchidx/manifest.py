@@ -1,7 +1,9 @@
 """The manifest: what the index holds, from which file, with which hashes, cheap to read.
 
 A sqlite database beside the whoosh index, stamped with the whoosh generation it
-describes (see :mod:`searchidx.index` for how a stale stamp is mended).
+describes (see :mod:`searchidx.index` for how a stale stamp is mended). Each write
+is a sqlite transaction synced to disk (``synchronous=FULL``) before it returns:
+a commit is reported only once its manifest rows are durable.
 """
 from __future__ import annotations
 
@@ -17,15 +19,25 @@ MANIFEST_FILE = "manifest.sqlite"
 class Manifest:
     """id -> (source, file hash, document hash): what the index holds, cheap to read."""
 
-    def __init__(self, path: str):
+    def __init__(self, path: str, readonly: bool = False):
+        """``readonly``: open an existing manifest without creating or changing anything."""
         self.path = path
-        self._db = sqlite3.connect(path, timeout=30)
-        try:
-            self._db.execute(
+        if readonly:
+            if not os.path.isfile(path):
+                raise SearchIdxError(f"cannot open the manifest {path}: it is missing")
+            self._db = sqlite3.connect(f"file:{_uri_path(path)}?mode=ro", uri=True, timeout=30)
+            statements = ["SELECT COUNT(*) FROM docs"]
+        else:
+            self._db = sqlite3.connect(path, timeout=30)
+            statements = [
+                "PRAGMA synchronous=FULL",
                 "CREATE TABLE IF NOT EXISTS docs (id TEXT PRIMARY KEY, source TEXT, file_hash TEXT,"
-                " doc_hash TEXT, date TEXT, province TEXT, indexed_at REAL)"
-            )
-            self._db.execute("CREATE INDEX IF NOT EXISTS docs_source ON docs(source)")
+                " doc_hash TEXT, date TEXT, province TEXT, indexed_at REAL)",
+                "CREATE INDEX IF NOT EXISTS docs_source ON docs(source)",
+            ]
+        try:
+            for statement in statements:
+                self._db.execute(statement)
             self._db.commit()
         except sqlite3.OperationalError as exc:  # locked, read-only, cannot open
             self._db.close()
@@ -90,6 +102,12 @@ class Manifest:
             self._db.executemany("DELETE FROM docs WHERE id = ?", removed)
             self._db.executemany("INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
 
+    def count(self) -> int:
+        try:
+            return self._db.execute("SELECT COUNT(*) FROM docs").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            raise self._damaged(exc) from None
+
     def ids(self) -> List[str]:
         return [row[0] for row in self._db.execute("SELECT id FROM docs ORDER BY id")]
 
@@ -114,3 +132,9 @@ class Manifest:
             "by_year": years,
             "last_indexed": last,
         }
+
+
+def _uri_path(path: str) -> str:
+    from urllib.parse import quote
+
+    return quote(os.path.abspath(path))

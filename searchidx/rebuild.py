@@ -10,6 +10,8 @@ from .errors import SearchIdxError
 from .index import open_index
 from .indexer import IndexReport, Progress, index_paths
 from .lock import WriterLock
+from .storage.durable import sync_folder
+from .storage.format import CHECKSUMS_FILE, FORMAT_FILE
 
 __all__ = ["rebuild_index", "exchange_folders", "looks_like_index"]
 
@@ -19,6 +21,8 @@ def rebuild_index(index_path: str, paths: Sequence[str], progress: Optional[Prog
     """Index ``paths`` into ``<index>.rebuild-<pid>``, then swap it in for the old index.
 
     ``options`` are those of :func:`searchidx.indexer.index_paths` (``prune`` aside).
+    The old index is never opened, so an index of another format version, or a
+    damaged one, is replaced all the same.
 
     The old folder's writer lock is held from start to swap, so no writer adds to
     an index about to be retired, and folders left by killed rebuilds are cleared.
@@ -53,6 +57,7 @@ def rebuild_index(index_path: str, paths: Sequence[str], progress: Optional[Prog
                 os.replace(target, retired)
             os.replace(fresh, target)
             shutil.rmtree(retired, ignore_errors=True)
+        sync_folder(os.path.dirname(os.path.abspath(target)))  # the swap itself lasts
     except BaseException:
         shutil.rmtree(fresh, ignore_errors=True)
         raise
@@ -83,5 +88,6 @@ def looks_like_index(path: str) -> bool:
         return False
     names = os.listdir(path)
     return not names or any(
-        n in ("searchidx.json", "manifest.sqlite") or n.startswith("_searchidx_") for n in names
+        n in (FORMAT_FILE, CHECKSUMS_FILE, "manifest.sqlite") or n.startswith("_searchidx_")
+        for n in names
     )

@@ -1,18 +1,31 @@
-"""The writer: adds, replaces and removes documents, committing in chunks, under the lock."""
+"""The writer: adds, replaces and removes documents, committing in chunks, under the lock.
+
+A commit, in order (each step reaches the disk before the next begins):
+
+1. whoosh writes the chunk's segment files; they are fsynced;
+2. whoosh writes the new TOC to a temporary name; it is fsynced;
+3. ``checksums.json`` (size and CRC32 of every file the TOC lists) is replaced
+   atomically: temporary name, fsync, rename, folder fsync;
+4. the TOC is renamed to its generation's name and the folder fsynced: from here a
+   power cut leaves the new generation;
+5. the manifest (sqlite, ``synchronous=FULL``) records the chunk's rows, stamped
+   with the generation;
+6. only then does :meth:`IndexWriter.commit` return: the commit is reported.
+
+Steps 1-4 are the durable storage's (:mod:`searchidx.storage.durable`). A cut
+between 4 and 5 leaves the manifest one generation behind, which the next writer
+mends (:meth:`searchidx.index.Index.sync_manifest`).
+"""
 from __future__ import annotations
 
 import contextlib
 import time
-from functools import partial
 from typing import TYPE_CHECKING, List, Optional, Set
 
-from whoosh.index import LockError
-
-from .errors import IndexLockedError
 from .index import Index
 from .lock import LOCK_FDS, WORKER_WRITERS, WriterLock
 from .schema import document_fields
-from .storage.segments import ArraySegmentWriter, ParallelSegmentWriter, merge_segments, segments_to_merge
+from .storage import engine
 
 if TYPE_CHECKING:
     from .ingest.documents import Document
@@ -48,7 +61,7 @@ class IndexWriter:
         self._lock = WriterLock(index.path)
         self._lock.acquire(wait)
         # the run's own segments are the ones missing from this list at its end
-        self._earlier_segments = {s.segment_id() for s in index.whoosh_index._segments()}
+        self._earlier_segments = engine.segment_ids(index.whoosh_index)
         try:
             with index.manifest() as manifest:
                 index.sync_manifest(manifest)
@@ -56,21 +69,11 @@ class IndexWriter:
             self._lock.release()
             raise
 
-    def _open_whoosh_writer(self, writer_class, **kwargs):
-        try:
-            return writer_class(self.index.whoosh_index, timeout=5.0, delay=0.05, limitmb=256, **kwargs)
-        except LockError as exc:
-            raise IndexLockedError(f"the whoosh write lock of {self.index.path} is held") from exc
-
     def _whoosh_writer(self):
         if self._writer is None:
-            if self.procs > 1:
-                # Each process analyzes and writes its own segment: both cores work.
-                self._writer = self._open_whoosh_writer(ParallelSegmentWriter, procs=self.procs,
-                                                        multisegment=True, batchsize=50)
-            else:
-                self._writer = self._open_whoosh_writer(ArraySegmentWriter)
-            self._whoosh_lock_fd = getattr(getattr(self._writer, "writelock", None), "fd", None)
+            # With procs > 1 each process analyzes and writes its own segment: both cores work.
+            self._writer = engine.open_writer(self.index.whoosh_index, procs=self.procs)
+            self._whoosh_lock_fd = engine.writer_lock_fd(self._writer)
             if self._whoosh_lock_fd is not None:
                 LOCK_FDS.add(self._whoosh_lock_fd)
             if self.procs > 1:
@@ -139,7 +142,8 @@ class IndexWriter:
 
         Chunks inside a run are committed as they are; the run's last commit then
         merges the run's segments into one, and small segments
-        (see :func:`searchidx.segments.segments_to_merge`).
+        (see :func:`searchidx.storage.segments.segments_to_merge`). Returns once the
+        commit is durable (see the module docstring for the order of its steps).
         """
         if self._writer is not None:
             self._writer.commit(merge=False)
@@ -147,7 +151,7 @@ class IndexWriter:
         if self._pending_rows or self._pending_removed:
             with self.index.manifest() as manifest:
                 manifest.record(self._pending_rows, self._pending_removed,
-                                generation=self.index.whoosh_index.latest_generation())
+                                generation=self.index.generation())
             self.commits += 1
         if self._existing_ids is not None:
             self._existing_ids |= self._pending_ids
@@ -159,18 +163,10 @@ class IndexWriter:
             self._merge_segments()
 
     def _merge_segments(self) -> None:
-        ix = self.index.whoosh_index
-        fresh = {s.segment_id() for s in ix._segments()} - self._earlier_segments
-        if not segments_to_merge(ix._segments(), fresh):
-            return
-        writer = self._open_whoosh_writer(ArraySegmentWriter)
-        try:
-            writer.commit(mergetype=partial(merge_segments, fresh=fresh))
-        except BaseException:
-            writer.cancel()
-            raise
-        with self.index.manifest() as manifest:
-            manifest.record([], [], generation=ix.latest_generation())
+        fresh = engine.segment_ids(self.index.whoosh_index) - self._earlier_segments
+        if engine.merge(self.index.whoosh_index, fresh):
+            with self.index.manifest() as manifest:
+                manifest.record([], [], generation=self.index.generation())
 
     def close(self) -> None:
         """Commit what is pending and release the lock."""
@@ -189,13 +185,7 @@ class IndexWriter:
         """Drop the uncommitted chunk and release the lock."""
         try:
             if self._writer is not None:
-                # whoosh's cancel() only flags its worker processes, which would go on
-                # (and keep the process from exiting): stop them first.
-                for task in getattr(self._writer, "tasks", ()):
-                    if hasattr(task, "terminate"):
-                        with contextlib.suppress(Exception):
-                            task.terminate()
-                            task.join(5)
+                engine.stop_workers(self._writer)  # before cancel(), which only flags them
                 with contextlib.suppress(Exception):
                     self._writer.cancel()
                 self._writer_done()

@@ -54,6 +54,7 @@ if _spec:
         "read": ("searchidx.ingest.documents", None, "read_source", "before"),
         "add": ("searchidx.writer", "IndexWriter", "add", "after"),
         "toc": ("whoosh.index", "TOC", "write", "before"),
+        "checksums": ("searchidx.storage.durable", None, "write_atomically", "after"),
         "whoosh-committed": ("whoosh.writing", "SegmentWriter", "commit", "after"),
         "committed": ("searchidx.manifest", "Manifest", "record", "after"),
     }
@@ -248,6 +249,8 @@ KILL_POINTS = [
     ("read:43", "reading file 43 (3 chunks committed)", 36),
     ("add:30", "analyzing mid-chunk (document 30, in chunk 3)", 24),
     ("toc:4", "in commit 3: segment files written, TOC not yet", 24),
+    # (#1 is the creation's checksums, #2 its format file)
+    ("checksums:5", "in commit 3: segments fsynced, checksums.json replaced, TOC not renamed", 24),
     ("whoosh-committed:3", "after whoosh commit 3, before its manifest write", 36),
     ("committed:4", "just after commit 3 (its manifest write; #1 is the index's creation)", 36),
 ]

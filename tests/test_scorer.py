@@ -2,6 +2,7 @@
 import numpy as np
 import pytest
 
+from searchidx.storage import engine
 from searchidx.writer import IndexWriter
 from searchidx import Searcher, open_index
 from searchidx.indexer import index_paths
@@ -45,7 +46,7 @@ def test_array_scores_across_segments_with_deletions(corpus_dir, tmp_path):
         for doc_id in ix.manifest().ids()[:2]:
             writer.remove(doc_id)
         writer.commit(merge=False)
-    assert len(ix.whoosh_index._segments()) == 2
+    assert len(engine.segments(ix.whoosh_index)) == 2
     with Searcher(ix) as searcher:
         assert searcher._searcher.reader().has_deletions()
         for text in QUERIES:
@@ -59,7 +60,7 @@ def test_array_scores_over_lists_of_many_blocks(corpus_dir, tmp_path, monkeypatc
     monkeypatch.setattr(CompactCodec.__init__, "__defaults__", (3, 3, 2))
     ix = open_index(str(tmp_path / "ix"), create=True)
     index_paths(ix, [str(corpus_dir)], procs=1, chunk_docs=15)  # chunks merged at the end
-    assert len(ix.whoosh_index._segments()) == 1
+    assert len(engine.segments(ix.whoosh_index)) == 1
     with Searcher(ix) as searcher:
         for text in QUERIES:
             _compare(searcher, text)

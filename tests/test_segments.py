@@ -5,6 +5,7 @@ import pytest
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
+from searchidx.storage import engine
 from searchidx.writer import IndexWriter
 from searchidx import open_index
 from searchidx.storage.codec import CompactCodec
@@ -73,7 +74,7 @@ def test_array_writer_writes_what_whoosh_writes(corpus_dir, tmp_path):
     _write(plain, docs, SegmentWriter)
     arrays = open_index(str(tmp_path / "arrays"), create=True)
     _write(arrays, docs, ArraySegmentWriter)
-    assert isinstance(arrays.whoosh_index._segments()[0].codec(), CompactCodec)
+    assert isinstance(engine.segments(arrays.whoosh_index)[0].codec(), CompactCodec)
     expected, got = _postings(plain), _postings(arrays)
     assert len(expected) > 5000
     assert got == expected
@@ -88,11 +89,11 @@ def test_merging_keeps_every_posting_and_drops_deleted_documents(corpus_dir, tmp
     writer = ArraySegmentWriter(ix.whoosh_index)
     writer.delete_by_term("id", docs[7].id)
     writer.commit(merge=False)
-    assert len(ix.whoosh_index._segments()) == 3
+    assert len(engine.segments(ix.whoosh_index)) == 3
 
     with IndexWriter(ix) as writer:  # the end of a run merges small segments
         writer._merge_segments()
-    assert len(ix.whoosh_index._segments()) == 1
+    assert len(engine.segments(ix.whoosh_index)) == 1
 
     reference = open_index(str(tmp_path / "reference"), create=True)
     _write(reference, [d for d in docs if d.id != docs[7].id], SegmentWriter)
@@ -124,7 +125,7 @@ def test_a_run_ends_with_its_chunks_merged(corpus_dir, tmp_path):
     ix = open_index(str(tmp_path / "ix"), create=True)
     report = index_paths(ix, [str(corpus_dir)], chunk_docs=10, procs=1)
     assert report.added >= 40
-    assert len(ix.whoosh_index._segments()) == 1
+    assert len(engine.segments(ix.whoosh_index)) == 1
     assert ix.doc_count() == report.added
 
 
@@ -241,11 +242,11 @@ def test_a_run_merges_its_own_large_segments_and_leaves_earlier_ones(corpus_dir,
     with IndexWriter(ix, chunk_docs=10) as writer:
         for doc in docs[:30]:
             writer.add(doc)
-    assert [s.doc_count_all() for s in ix.whoosh_index._segments()] == [30]
+    assert [s.doc_count_all() for s in engine.segments(ix.whoosh_index)] == [30]
     with IndexWriter(ix, chunk_docs=4) as writer:  # a later run: its 3 chunks merge, the 30 stay
         for doc in docs[30:]:
             writer.add(doc)
-    assert sorted(s.doc_count_all() for s in ix.whoosh_index._segments()) == [10, 30]
+    assert sorted(s.doc_count_all() for s in engine.segments(ix.whoosh_index)) == [10, 30]
     reference = open_index(str(tmp_path / "reference"), create=True)
     _write(reference, docs, SegmentWriter)
     assert _postings(ix) == _postings(reference)

@@ -17,6 +17,7 @@ from whoosh.filedb.filestore import FileStorage, RamStorage
 from whoosh.filedb.structfile import StructFile
 from whoosh.writing import SegmentWriter
 
+from searchidx.storage import engine
 from searchidx import index_paths, open_index
 from searchidx.ingest.documents import discover, read_source
 from searchidx.schema import document_fields
@@ -93,7 +94,7 @@ def _latest_toc(index_path: str) -> bytes:
 def test_a_toc_names_only_the_declared_searchidx_classes(tmp_path, corpus_dir):
     ix = open_index(str(tmp_path / "ix"), create=True)
     index_paths(ix, [str(corpus_dir)], chunk_docs=20, procs=1)
-    assert len(ix.whoosh_index._segments()) >= 1
+    assert len(engine.segments(ix.whoosh_index)) >= 1
     schema_pickle, segments_pickle = _toc_pickles(_latest_toc(str(tmp_path / "ix")))
 
     named = _pickle_globals(schema_pickle) | _pickle_globals(segments_pickle)
@@ -181,7 +182,7 @@ def test_a_damaged_term_table_index_is_refused(tmp_path, damage):
 
 def test_a_segments_term_table_and_stored_fields_hold_no_pickle(corpus_index):
     ix = open_index(corpus_index)
-    segment = ix.whoosh_index._segments()[0]
+    segment = engine.segments(ix.whoosh_index)[0]
     storage = segment.open_compound_file(ix.whoosh_index.storage) if segment.is_compound() else \
         ix.whoosh_index.storage
     terms = storage.open_file(segment.make_filename(W3Codec.TERMS_EXT)).read()
@@ -297,7 +298,7 @@ def test_an_indexs_stored_fields_are_the_documents_and_survive_a_merge(corpus_di
             writer.add_document(**fields)
             expected[doc.id] = {k: v for k, v in fields.items() if schema[k].stored and v is not None}
         writer.commit(merge=False)
-    assert len(ix.whoosh_index._segments()) == 2
+    assert len(engine.segments(ix.whoosh_index)) == 2
 
     def stored_by_id():
         with ix.whoosh_index.reader() as reader:
@@ -306,7 +307,7 @@ def test_an_indexs_stored_fields_are_the_documents_and_survive_a_merge(corpus_di
     assert stored_by_id() == expected
     writer = ArraySegmentWriter(ix.whoosh_index)
     writer.commit(optimize=True)  # merged: every document's fields read and written again
-    assert len(ix.whoosh_index._segments()) == 1
+    assert len(engine.segments(ix.whoosh_index)) == 1
     assert stored_by_id() == expected
     with ix.whoosh_index.searcher() as searcher:
         docnum = searcher.document_number(id=docs[5].id)
