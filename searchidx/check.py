@@ -14,6 +14,7 @@ from typing import List
 
 from .errors import SearchIdxError
 from .manifest import MANIFEST_FILE, Manifest
+from .schema import build_schema
 from .storage import engine
 from .storage.durable import segment_files
 from .storage.format import (CHECKSUMS_FILE, FORMAT_FILE, check_format, file_checksum,
@@ -69,7 +70,7 @@ def check_index(path: str) -> CheckReport:
     toc_name = engine.toc_name(current)
     _check_file(path, toc_name, recorded, report)
     try:
-        toc = engine.read_toc(path, current)
+        toc = engine.read_toc(path, build_schema(), current)
     except Exception as exc:  # noqa: BLE001 - whoosh raises many kinds for a bad TOC
         report.problems.append(f"{toc_name}: the TOC cannot be read ({type(exc).__name__}: {exc})")
         return report

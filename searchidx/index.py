@@ -174,7 +174,7 @@ def _half_created(path: str) -> bool:
     if not any(n.endswith(".toc") for n in names):
         return not any(n.endswith(".seg") for n in names)
     try:
-        return engine.open_engine(path, verify=False).doc_count_all() == 0
+        return engine.open_engine(path, build_schema(), verify=False).doc_count_all() == 0
     except Exception:  # noqa: BLE001 - unreadable: not ours to delete
         return False
 
@@ -203,9 +203,10 @@ def open_index(path: Optional[str] = None, create: bool = False) -> Index:
             f"no index at {path}; create one with: searchidx --index {path} index PATH..."
         )
     check_format(path)
-    engine.verify_files(path)
+    schema = build_schema()
+    engine.verify_files(path, schema)
     try:
-        ix = engine.open_engine(path, verify=False)
+        ix = engine.open_engine(path, schema, verify=False)
         ix.doc_count()
     except Exception as exc:  # whoosh raises many kinds for damaged files
         raise IndexDamagedError(

@@ -28,6 +28,7 @@ from searchidx.storage.segments import ArraySegmentWriter
 from searchidx.storage.stored import StoredFieldsColumn, decode_stored, encode_stored, stored_fields_dictionary
 from searchidx.storage.termtable import (MAGIC, TermTableError, TermTableReader, TermTableWriter,
                                          decode_index)
+from searchidx.storage.format import CHECKSUMS_FILE, checksums_record, file_checksum, read_checksums
 from searchidx.storage.toc_names import TOC_NAMES
 
 _PICKLE_PROTOCOLS = (b"\x80\x02", b"\x80\x03", b"\x80\x04", b"\x80\x05")
@@ -114,6 +115,44 @@ def test_a_toc_names_only_the_declared_searchidx_classes(tmp_path, corpus_dir):
 def test_every_declared_toc_name_is_a_class_at_its_path():
     for module, name in TOC_NAMES:
         assert isinstance(getattr(importlib.import_module(module), name), type), (module, name)
+
+
+class _Trap:
+    """Unpickling this calls os.system: what a hostile TOC could hold."""
+
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (os.system, (f"touch {self.marker}",))
+
+
+def test_a_toc_naming_any_other_callable_is_refused_without_running_it(tmp_path, corpus_dir):
+    from click.testing import CliRunner
+    from whoosh.index import TOC
+
+    from searchidx.cli import cli
+    from searchidx.schema import build_schema
+
+    ix = open_index(str(tmp_path / "ix"), create=True)
+    index_paths(ix, [str(corpus_dir)])
+    generation = engine.generation(ix.whoosh_index)
+    marker = tmp_path / "ran"
+    folder = str(tmp_path / "ix")
+    # a plain whoosh storage writes the TOC as it is; its checksum is recorded as a
+    # forger would, so only the unpickler stands in the way
+    TOC(build_schema(), [_Trap(str(marker))], generation + 1).write(FileStorage(folder), engine.INDEX_NAME)
+    entries = read_checksums(folder)
+    toc = engine.toc_name(generation + 1)
+    entries[toc] = file_checksum(os.path.join(folder, toc))
+    with open(os.path.join(folder, CHECKSUMS_FILE), "wb") as fh:
+        fh.write(checksums_record(entries, generation + 1))
+    result = CliRunner().invoke(cli, ["--index", folder, "search", "nhan quyen"])
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and ".system, which no searchidx index holds" in lines[0], result.output
+    assert "--rebuild" in lines[0]
+    assert not marker.exists()
 
 
 def test_a_segments_codec_pickles_only_whooshs_numbers():

@@ -30,9 +30,11 @@ import zlib
 from typing import Dict, Iterable, List
 
 from whoosh.filedb.filestore import FileStorage, ReadOnlyError
+from whoosh.filedb.structfile import StructFile
 from whoosh.index import TOC
 
 from .format import CHECKSUMS_FILE, checksums_record, read_checksums
+from .toc_names import TocUnpickler
 
 __all__ = ["DurableStorage", "write_atomically", "sync_folder", "segment_files", "SYNC"]
 
@@ -103,6 +105,13 @@ class _TempToc:
         return self._storage.open_file(self._tempname, **kwargs)
 
 
+class _CheckedPickleFile(StructFile):
+    """whoosh's file, reading pickles (the TOC's) through :class:`TocUnpickler`."""
+
+    def read_pickle(self):
+        return TocUnpickler(self.file).load()
+
+
 class DurableStorage(FileStorage):
     """A whoosh FileStorage whose commits are durable (see the module docstring).
 
@@ -115,6 +124,9 @@ class DurableStorage(FileStorage):
         self.indexname = indexname
         self._toc_name = re.compile("^_%s_([0-9]+)[.]toc$" % re.escape(indexname))
         self._toc_temp = re.compile("^_%s_[0-9]+[.]toc[.]" % re.escape(indexname))
+
+    def open_file(self, name: str, **kwargs) -> StructFile:
+        return _CheckedPickleFile(open(self._fpath(name), "rb"), name=name, **kwargs)
 
     def rename_file(self, oldname: str, newname: str, safe: bool = False) -> None:
         if self.readonly:

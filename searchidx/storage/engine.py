@@ -36,12 +36,15 @@ def create(path: str, schema) -> whoosh.index.Index:
     return FileIndex(storage, indexname=INDEX_NAME)
 
 
-def open_engine(path: str, verify: bool = True) -> whoosh.index.Index:
+def open_engine(path: str, schema, verify: bool = True) -> whoosh.index.Index:
     """The whoosh index in ``path``; with ``verify``, its files are checked first
-    (:func:`verify_files`). whoosh's own exceptions pass through."""
+    (:func:`verify_files`). whoosh's own exceptions pass through.
+
+    ``schema`` is the one the format version declares: the copy pickled in the TOC is
+    skipped, never unpickled."""
     if verify:
-        verify_files(path)
-    return FileIndex(DurableStorage(path, INDEX_NAME), indexname=INDEX_NAME)
+        verify_files(path, schema)
+    return FileIndex(DurableStorage(path, INDEX_NAME), schema=schema, indexname=INDEX_NAME)
 
 
 def toc_name(generation_number: int) -> str:
@@ -53,12 +56,12 @@ def latest_generation(path: str) -> int:
     return TOC._latest_generation(DurableStorage(path, INDEX_NAME), INDEX_NAME)
 
 
-def read_toc(path: str, generation_number: Optional[int] = None) -> TOC:
-    """The TOC of ``generation_number`` (default: the latest)."""
-    return TOC.read(DurableStorage(path, INDEX_NAME), INDEX_NAME, generation_number)
+def read_toc(path: str, schema, generation_number: Optional[int] = None) -> TOC:
+    """The TOC of ``generation_number`` (default: the latest), with ``schema`` for its own."""
+    return TOC.read(DurableStorage(path, INDEX_NAME), INDEX_NAME, generation_number, schema=schema)
 
 
-def verify_files(path: str) -> None:
+def verify_files(path: str, schema) -> None:
     """Check cheaply that the latest generation's files are whole: each one the TOC
     lists is present at the size the checksums file records. Raises IndexDamagedError
     naming the first bad file."""
@@ -67,7 +70,7 @@ def verify_files(path: str) -> None:
         if current < 0:
             problem = "it has no TOC file"
         else:
-            problem = _first_problem(path, current)
+            problem = _first_problem(path, current, schema)
             if problem is None:
                 return
         if latest_generation(path) == current:
@@ -77,7 +80,7 @@ def verify_files(path: str) -> None:
                             f"rebuild it with: {rebuild_command(path)}")
 
 
-def _first_problem(path: str, current: int) -> Optional[str]:
+def _first_problem(path: str, current: int, schema) -> Optional[str]:
     recorded = read_checksums(path)
     names = set(os.listdir(path))
     toc = toc_name(current)
@@ -85,7 +88,7 @@ def _first_problem(path: str, current: int) -> Optional[str]:
     if problem:
         return problem
     try:
-        listed = read_toc(path, current).segments
+        listed = read_toc(path, schema, current).segments
     except Exception as exc:  # noqa: BLE001 - whoosh raises many kinds for a bad TOC
         return f"its TOC file {toc} is unreadable: {type(exc).__name__}: {exc}"
     for segment in listed:
