@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from searchidx import cli as cli_module
+from searchidx.cli import output as cli_output
 from searchidx.analysis import fold
 from searchidx.cli import cli
 
@@ -206,7 +206,7 @@ def test_color_only_when_asked(invoke, corpus_index, monkeypatch):
 
 @both_paths
 def test_terminal_gets_color_or_bold(invoke, corpus_index, monkeypatch):
-    monkeypatch.setattr(cli_module, "_isatty", lambda stream: True)
+    monkeypatch.setattr(cli_output, "isatty", lambda stream: True)
     colored = invoke(corpus_index, "search", "nhân quyền", "--limit", "2").stdout
     assert "\x1b[33m" in colored
     monkeypatch.setenv("NO_COLOR", "1")
@@ -375,7 +375,7 @@ def test_index_creates_and_updates(invoke, empty_index, docs):
 
 
 def test_index_progress_only_on_a_terminal(invoke, empty_index, docs, monkeypatch):
-    monkeypatch.setattr(cli_module, "_isatty", lambda stream: True)
+    monkeypatch.setattr(cli_output, "isatty", lambda stream: True)
     res = invoke(empty_index, "index", str(docs))
     assert "Indexing" in res.stderr and "Indexing" not in res.stdout
     (docs / "bao-cao-1.md").write_text(DOC.format(n=1) + "Sửa.\n", encoding="utf-8")

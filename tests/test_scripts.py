@@ -179,6 +179,14 @@ def test_library_and_cli_return_the_same_hits(corpus_index, tmp_path, invoke):
 # ---- the run command ------------------------------------------------------------
 
 
+def test_run_offers_every_output_format():
+    from searchidx.cli import cli
+    from searchidx.scripts import FORMATS
+
+    option = next(p for p in cli.commands["run"].params if p.name == "fmt")
+    assert tuple(option.type.choices) == FORMATS
+
+
 @pytest.fixture
 def toml_script(tmp_path):
     return write(tmp_path, "weekly.toml", TOML)
