@@ -39,9 +39,10 @@ _EXPORTS = {
     "Searcher": "search",
     "SearchResults": "search",
     "Hit": "search",
-    "Snippet": "search",
-    "search": "search",
+    "Snippet": "snippets",
 }
+# (The one-off ``search`` function stays in searchidx.search: exported here, it would
+# hide the searchidx.search module behind a function depending on import order.)
 
 __all__ = ["__version__", *_EXPORTS]
 

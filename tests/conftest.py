@@ -5,6 +5,7 @@ test that only reads; tests that change an index take ``corpus_index_copy``.
 """
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
 from pathlib import Path
@@ -71,3 +72,26 @@ def invoke(runner):
 
 def pytest_configure(config):
     os.environ.setdefault("COLUMNS", "100")
+
+
+@pytest.fixture(params=["whoosh", "arrays"])
+def scoring_path(request, monkeypatch):
+    """Run a test on each way the Searcher ranks: whoosh's own matchers (indexes below
+    search.ARRAY_SCORING_FROM documents) and the array scorer (every real index).
+
+    The test fails if a query took the other path, so the test id never lies.
+    """
+    search = importlib.import_module("searchidx.search")
+    path = request.param
+    monkeypatch.setattr(search, "ARRAY_SCORING_FROM", 0 if path == "arrays" else 1 << 62)
+    taken = []
+    for name, method in (("whoosh", "_run_whoosh"), ("arrays", "_run_arrays")):
+        real = getattr(search.Searcher, method)
+
+        def counted(self, *args, _real=real, _name=name, **kwargs):
+            taken.append(_name)
+            return _real(self, *args, **kwargs)
+
+        monkeypatch.setattr(search.Searcher, method, counted)
+    yield path
+    assert set(taken) <= {path}, f"a query ran on {set(taken) - {path}} in a {path} test"

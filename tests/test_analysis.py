@@ -125,11 +125,11 @@ def test_abbreviations_survive():
 
 
 def test_capitalized_name_matches_lowercase_query():
-    from searchidx.query import _units
+    from searchidx.query import query_units
 
     doc_words = texts_of(word_analyzer(), "Dự hội nghị có bà Hồ Thu Ánh, Phó Chủ tịch UBND tỉnh.")
     assert "hồ_thu_ánh" in doc_words
-    units, _ = _units("hồ thu ánh")
+    units, _ = query_units("hồ thu ánh")
     ngram = "_".join(u.exact for u in units)
     assert ngram == "hồ_thu_ánh"
     assert texts_of(syllable_analyzer(), "Hồ Thu Ánh") == texts_of(syllable_analyzer(), "hồ thu ánh")

@@ -8,11 +8,14 @@ import sys
 
 import pytest
 
-from searchidx import cli as cli_module
+from searchidx.cli import output as cli_output
 from searchidx.analysis import fold
 from searchidx.cli import cli
 
 ESC = "\x1b["
+
+# Searching tests run on whoosh's matchers and on the array scorer (see conftest).
+both_paths = pytest.mark.usefixtures("scoring_path")
 
 
 def one_line_error(result, *fragments):
@@ -127,6 +130,7 @@ def test_python_dash_m_no_traceback(tmp_path):
 # ---- search ----------------------------------------------------------------------
 
 
+@both_paths
 def test_search_no_hits_is_success(invoke, corpus_index):
     res = invoke(corpus_index, "search", "zzyzx qwxv")
     assert res.exit_code == 0, res.output
@@ -135,6 +139,7 @@ def test_search_no_hits_is_success(invoke, corpus_index):
     assert data["total"] == 0 and data["hits"] == []
 
 
+@both_paths
 def test_search_did_you_mean(invoke, corpus_index):
     data = search_json(invoke, corpus_index, "nhan quyeen")
     assert "nhân quyền" in data["suggestions"]
@@ -150,6 +155,7 @@ def test_search_bad_date_is_a_user_error(invoke, corpus_index, option, value):
     one_line_error(res, option, "not a date")
 
 
+@both_paths
 def test_search_json_marks_slice_the_query_words(invoke, corpus_index):
     data = search_json(invoke, corpus_index, "nhan quyen")
     assert data["query"] == "nhan quyen"
@@ -166,6 +172,7 @@ def test_search_json_marks_slice_the_query_words(invoke, corpus_index):
     assert marked > 0
 
 
+@both_paths
 def test_search_terminal_output(invoke, corpus_index):
     data = search_json(invoke, corpus_index, "nhan quyen", "--limit", "3")
     res = invoke(corpus_index, "search", "nhan quyen", "--limit", "3")
@@ -180,12 +187,14 @@ def test_search_terminal_output(invoke, corpus_index):
     assert max(len(line) for line in out.splitlines()) <= 100  # COLUMNS=100 (conftest)
 
 
+@both_paths
 def test_search_width_follows_the_terminal(invoke, corpus_index, monkeypatch):
     monkeypatch.setenv("COLUMNS", "60")
     res = invoke(corpus_index, "search", "nhan quyen", "--limit", "3")
     assert max(len(line) for line in res.stdout.splitlines()[1:]) <= 60
 
 
+@both_paths
 def test_color_only_when_asked(invoke, corpus_index, monkeypatch):
     forced = invoke(corpus_index, "search", "nhân quyền", "--color", "--limit", "2")
     assert "\x1b[33m" in forced.stdout  # yellow marks
@@ -195,8 +204,9 @@ def test_color_only_when_asked(invoke, corpus_index, monkeypatch):
     assert ESC not in invoke(corpus_index, "search", "nhân quyền", "--limit", "2").stdout
 
 
+@both_paths
 def test_terminal_gets_color_or_bold(invoke, corpus_index, monkeypatch):
-    monkeypatch.setattr(cli_module, "_isatty", lambda stream: True)
+    monkeypatch.setattr(cli_output, "isatty", lambda stream: True)
     colored = invoke(corpus_index, "search", "nhân quyền", "--limit", "2").stdout
     assert "\x1b[33m" in colored
     monkeypatch.setenv("NO_COLOR", "1")
@@ -207,6 +217,7 @@ def test_terminal_gets_color_or_bold(invoke, corpus_index, monkeypatch):
     assert "\x1b[1m" in bold and "\x1b[33m" not in bold
 
 
+@both_paths
 def test_search_filters_and_sort(invoke, corpus_index):
     data = search_json(invoke, corpus_index, "nhan quyen", "--province", "ha giang")
     assert data["hits"] and {h["province"] for h in data["hits"]} == {"Hà Giang"}
@@ -217,6 +228,7 @@ def test_search_filters_and_sort(invoke, corpus_index):
     assert dates == sorted(dates, reverse=True)
 
 
+@both_paths
 def test_search_pages(invoke, corpus_index):
     one = search_json(invoke, corpus_index, "hội nghị", "--limit", "3")
     two = search_json(invoke, corpus_index, "hội nghị", "--limit", "3", "--page", "2")
@@ -226,6 +238,7 @@ def test_search_pages(invoke, corpus_index):
     assert res.exit_code == 0 and res.stdout.startswith('No hits for "hội nghị" on page 999')
 
 
+@both_paths
 def test_search_facets(invoke, corpus_index):
     data = search_json(invoke, corpus_index, "nhan quyen", "--facets")
     assert set(data["facets"]) == {"province", "year"}
@@ -235,6 +248,7 @@ def test_search_facets(invoke, corpus_index):
     assert "province: " in res.stdout and "year: " in res.stdout
 
 
+@both_paths
 def test_search_query_language(invoke, corpus_index):
     data = search_json(invoke, corpus_index, '"quyền con người" province:"ha giang"')
     assert data["hits"] and {h["province"] for h in data["hits"]} == {"Hà Giang"}
@@ -245,6 +259,7 @@ def test_search_query_language(invoke, corpus_index):
 # ---- show -------------------------------------------------------------------------
 
 
+@both_paths
 def test_show_document(invoke, corpus_index):
     hit = search_json(invoke, corpus_index, "nhân quyền Hậu Giang", "--limit", "1")["hits"][0]
     res = invoke(corpus_index, "show", hit["id"])
@@ -257,6 +272,7 @@ def test_show_document(invoke, corpus_index):
     assert isinstance(doc["people"], list) and doc["text"]
 
 
+@both_paths
 def test_show_query_marks(invoke, corpus_index):
     hit = search_json(invoke, corpus_index, "nhân quyền", "--limit", "1")["hits"][0]
     doc = json.loads(invoke(corpus_index, "show", hit["id"], "--json", "--query", "nhan quyen").stdout)
@@ -359,7 +375,7 @@ def test_index_creates_and_updates(invoke, empty_index, docs):
 
 
 def test_index_progress_only_on_a_terminal(invoke, empty_index, docs, monkeypatch):
-    monkeypatch.setattr(cli_module, "_isatty", lambda stream: True)
+    monkeypatch.setattr(cli_output, "isatty", lambda stream: True)
     res = invoke(empty_index, "index", str(docs))
     assert "Indexing" in res.stderr and "Indexing" not in res.stdout
     (docs / "bao-cao-1.md").write_text(DOC.format(n=1) + "Sửa.\n", encoding="utf-8")

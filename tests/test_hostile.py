@@ -26,6 +26,9 @@ from searchidx.errors import SearchIdxError
 REPO = Path(__file__).resolve().parent.parent
 GOOD = "Hội nghị Ủy ban nhân dân tỉnh Hà Giang bàn về nhân quyền và chuyển đổi số năm 2024."
 
+# Searching tests run on whoosh's matchers and on the array scorer (see conftest).
+both_paths = pytest.mark.usefixtures("scoring_path")
+
 
 def warnings_of(stderr: str) -> dict:
     """{path: reason} from the `Warning: path: reason` lines of an index run."""
@@ -356,6 +359,7 @@ def library_outcome(searcher, query, **opts):
     return results
 
 
+@both_paths
 @settings(max_examples=800, deadline=None, suppress_health_check=list(HealthCheck))
 @given(query=queries, opts=options)
 def test_any_query_through_the_library(corpus_index, query, opts):
@@ -367,6 +371,7 @@ def test_any_query_through_the_library(corpus_index, query, opts):
         pass
 
 
+@both_paths
 @settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck))
 @given(query=long_queries)
 def test_long_queries_through_the_library(corpus_index, query):
@@ -374,6 +379,7 @@ def test_long_queries_through_the_library(corpus_index, query):
     library_outcome(searcher_for(corpus_index), query)
 
 
+@both_paths
 @pytest.mark.parametrize("name", sorted(LONG))
 def test_long_queries_through_the_library_and_the_cli(corpus_index, runner, name):
     query = LONG[name]
@@ -382,6 +388,7 @@ def test_long_queries_through_the_library_and_the_cli(corpus_index, runner, name
     assert_cli_ok(runner.invoke(cli, ["--index", corpus_index, "search", "--", query]))
 
 
+@both_paths
 def test_empty_and_blank_queries(corpus_index, invoke):
     searcher = searcher_for(corpus_index)
     for query in ("", " ", "\t\n", "\u200b", '""', "()", "-", "NOT", "AND OR"):
@@ -405,6 +412,7 @@ def assert_cli_ok(res) -> None:
             r"\d+ hits? for", res.stdout), res.stdout[:200]
 
 
+@both_paths
 @settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
 @given(query=queries)
 def test_any_query_through_the_cli(corpus_index, runner, query):
@@ -412,12 +420,14 @@ def test_any_query_through_the_cli(corpus_index, runner, query):
     assert_cli_ok(res)
 
 
+@both_paths
 @settings(max_examples=3, deadline=None, suppress_health_check=list(HealthCheck))
 @given(query=long_queries)
 def test_long_queries_through_the_cli(corpus_index, runner, query):
     assert_cli_ok(runner.invoke(cli, ["--index", corpus_index, "search", "--", query]))
 
 
+@both_paths
 @settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
 @given(batch=st.lists(queries.filter(lambda q: q.strip()), min_size=1, max_size=25),
        fmt=st.sampled_from(["table", "json", "jsonl", "csv"]), new=st.booleans())
@@ -436,6 +446,7 @@ def test_any_query_through_a_script(corpus_index_copy_module, runner, tmp_path_f
         assert len(errors) == 1 and errors[0].startswith("Error: "), res.stderr
 
 
+@both_paths
 def test_a_toml_script_of_hostile_queries(corpus_index_copy, runner, tmp_path):
     script = tmp_path / "hostile.toml"
     entries = []
@@ -468,18 +479,21 @@ def corpus_index_copy_module(corpus_index, tmp_path_factory) -> str:
 
 # A lone surrogate (argv bytes that are not UTF-8 reach Python as U+DC80-U+DCFF)
 # once crashed pyvi's CRF tagger; queries are now cleaned of them.
+@both_paths
 @pytest.mark.parametrize("query", ["a\udcff", "\ud800", "nhân quyền \udfff"])
 def test_a_lone_surrogate_query_is_answered(corpus_index, query):
     library_outcome(searcher_for(corpus_index), query)
 
 
 # 400 parentheses or 330 NOTs once exceeded the recursion limit; nesting is now capped.
+@both_paths
 @pytest.mark.parametrize("query", ["(" * 500 + "a" + ")" * 500, "NOT " * 2000 + "a",
                                    "(a OR " * 400])
 def test_deeply_nested_query_is_answered(corpus_index, query):
     library_outcome(searcher_for(corpus_index), query)
 
 
+@both_paths
 def test_cli_turns_those_failures_into_one_line(corpus_index, runner):
     for query in ["a\udcff", "(" * 500 + "a" + ")" * 500, "NOT " * 2000 + "a"]:
         res = runner.invoke(cli, ["--index", corpus_index, "search", "--", query])
@@ -493,6 +507,7 @@ SLOW = {
 }
 
 
+@both_paths
 @pytest.mark.parametrize("name", sorted(SLOW))
 def test_long_queries_are_fast(corpus_index, name):
     """A 10,000-character query answers within 3 s."""

@@ -12,6 +12,9 @@ import pytest
 from searchidx.errors import ScriptError
 from searchidx.scripts import load_script, parse_script, run_script, state_path, write_results
 
+# Searching tests run on whoosh's matchers and on the array scorer (see conftest).
+both_paths = pytest.mark.usefixtures("scoring_path")
+
 TOML = """
 [defaults]
 limit = 4
@@ -142,6 +145,7 @@ def test_parse_script_from_text():
 # ---- running with the library --------------------------------------------------
 
 
+@both_paths
 def test_run_script_one_searcher_in_order(corpus_index, tmp_path):
     from searchidx import open_index
 
@@ -156,6 +160,7 @@ def test_run_script_one_searcher_in_order(corpus_index, tmp_path):
     assert [json.loads(line)["query"] for line in out.getvalue().splitlines()] == ["a", 7, "c"]
 
 
+@both_paths
 def test_library_and_cli_return_the_same_hits(corpus_index, tmp_path, invoke):
     from searchidx import open_index
     from searchidx.search import Searcher
@@ -174,11 +179,20 @@ def test_library_and_cli_return_the_same_hits(corpus_index, tmp_path, invoke):
 # ---- the run command ------------------------------------------------------------
 
 
+def test_run_offers_every_output_format():
+    from searchidx.cli import cli
+    from searchidx.scripts import FORMATS
+
+    option = next(p for p in cli.commands["run"].params if p.name == "fmt")
+    assert tuple(option.type.choices) == FORMATS
+
+
 @pytest.fixture
 def toml_script(tmp_path):
     return write(tmp_path, "weekly.toml", TOML)
 
 
+@both_paths
 def test_run_jsonl_format(corpus_index, toml_script, invoke):
     res = invoke(corpus_index, "run", toml_script, "--format", "jsonl")
     assert res.exit_code == 0, res.output
@@ -199,6 +213,7 @@ def test_run_jsonl_format(corpus_index, toml_script, invoke):
     assert len(lines[1]["hits"]) <= 2
 
 
+@both_paths
 def test_run_json_format(corpus_index, toml_script, invoke):
     res = invoke(corpus_index, "run", toml_script, "--format", "json", "--limit", "1")
     assert res.exit_code == 0, res.output
@@ -208,6 +223,7 @@ def test_run_json_format(corpus_index, toml_script, invoke):
     assert all(len(q["hits"]) <= 1 for q in doc["queries"])
 
 
+@both_paths
 def test_run_csv_format(corpus_index, toml_script, invoke):
     res = invoke(corpus_index, "run", toml_script, "--format", "csv", "--snippets", "0")
     assert res.exit_code == 0, res.output
@@ -218,6 +234,7 @@ def test_run_csv_format(corpus_index, toml_script, invoke):
     assert all(row[7] == "" for row in rows[1:])  # --snippets 0
 
 
+@both_paths
 def test_run_table_format_is_the_default(corpus_index, toml_script, invoke):
     res = invoke(corpus_index, "run", toml_script)
     assert res.exit_code == 0, res.output
@@ -226,6 +243,7 @@ def test_run_table_format_is_the_default(corpus_index, toml_script, invoke):
     assert "\x1b[" not in res.stdout
 
 
+@both_paths
 def test_run_jsonl_script_with_underscore_keys(corpus_index, tmp_path, invoke):
     path = write(tmp_path, "batch.jsonl", JSONL)
     res = invoke(corpus_index, "run", path, "--format", "jsonl", "--limit", "2")
@@ -282,6 +300,7 @@ kiến thức nhân quyền cho 150 cán bộ cấp xã. Ông Lê Văn Minh, Ph�
 """
 
 
+@both_paths
 def test_new_reports_only_unseen_hits(corpus_index_copy, tmp_path, invoke):
     script = write(tmp_path, "watch.toml", '[[query]]\nname = "nq"\nq = "nhân quyền"\nlimit = 50\n')
     plain = invoke(corpus_index_copy, "run", script, "--format", "jsonl")
@@ -316,6 +335,7 @@ def test_new_reports_only_unseen_hits(corpus_index_copy, tmp_path, invoke):
     assert again["total"] == everything["total"] + 1
 
 
+@both_paths
 def test_new_limit_applies_to_new_hits_and_state_is_atomic(corpus_index_copy, tmp_path, invoke):
     from searchidx import open_index
 
@@ -337,6 +357,7 @@ def test_new_limit_applies_to_new_hits_and_state_is_atomic(corpus_index_copy, tm
     assert sorted(data["queries"]["nq"]) == sorted(flat)
 
 
+@both_paths
 def test_new_state_is_per_script_path(corpus_index_copy, tmp_path, invoke):
     one = write(tmp_path, "one.toml", '[[query]]\nname = "nq"\nq = "giảm nghèo"\n')
     (tmp_path / "two").mkdir()
@@ -347,6 +368,7 @@ def test_new_state_is_per_script_path(corpus_index_copy, tmp_path, invoke):
     assert a["hits"] and [h["id"] for h in a["hits"]] == [h["id"] for h in b["hits"]]
 
 
+@both_paths
 def test_run_reports_lenient_query_readings_on_stderr(corpus_index, tmp_path, invoke):
     path = write(tmp_path, "w.toml", '[[query]]\nname = "w"\nq = \'nhân quyền "\'\n')
     res = invoke(corpus_index, "run", path, "--format", "jsonl")

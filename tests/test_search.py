@@ -11,6 +11,8 @@ from searchidx.errors import QueryError
 from searchidx.dates import parse_date
 from searchidx.query import parse_query
 
+pytestmark = pytest.mark.usefixtures("scoring_path")
+
 
 @pytest.fixture(scope="module")
 def searcher(corpus_index):
@@ -362,3 +364,39 @@ def test_a_phrase_in_the_title_matches_as_in_the_body_and_ranks_first(tmp_path):
         found = ids(s.search('"quyền con người"'))
         assert found == ["in-title", "in-body"]
         assert ids(s.search('"quyen con nguoi"')) == found
+
+
+def test_a_page_of_hits_is_the_head_of_the_whole_ranking(searcher):
+    # A required filter with ranked words: whoosh's top-N pruning once lost documents
+    # from the first page and counted too few matches; both paths must agree with
+    # the ranking of every match.
+    for query, options in (("hội nghị", {"date_from": "2024"}), ("Hà", {"date_from": "2024"}),
+                           ("nhân quyền Hậu Giang", {"date_from": "2024"}), ("tỉnh", {})):
+        everything = searcher.search(query, limit=1000, snippets=0, **options)
+        assert 0 < everything.total == len(everything.hits)
+        for limit in (3, 5, 10):
+            page = searcher.search(query, limit=limit, snippets=0, **options)
+            assert page.total == everything.total, (query, limit)
+            assert ids(page) == ids(everything)[:limit], (query, limit)
+
+
+def test_not_excludes_a_word_found_before_the_first_required_document(tmp_path):
+    # whoosh 2.7's AndNot kept "kept-wrongly": the excluded word's first document
+    # ("elsewhere") comes before the filter's first.
+    index = open_index(str(tmp_path / "not"), create=True)
+    docs = [("elsewhere", "Nhân dân tỉnh bạn.", "Sơn La"),
+            ("kept-wrongly", "Nhân dân Hà Giang.", "Hà Giang"),
+            ("right", "Cán bộ Hà Giang.", "Hà Giang")]
+    with IndexWriter(index) as writer:
+        for doc_id, text, province in docs:
+            writer.add(Document(id=doc_id, text=text, title="", path=doc_id, source=doc_id,
+                                date="2024-01-02", province=province, people=[], agencies=[],
+                                format="txt", content_hash=doc_id, extra={}))
+    with Searcher(index) as s:
+        for query, options in (("NOT nhân", {"province": "Hà Giang"}),
+                               ('-nhân province:"Hà Giang"', {}),
+                               ("Giang NOT nhân", {})):
+            for sort in ("score", "date"):
+                found = s.search(query, sort=sort, facets=True, **options)
+                assert ids(found) == ["right"] and found.total == 1, (query, sort)
+                assert found.facets["province"] == {"Hà Giang": 1}

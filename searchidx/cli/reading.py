@@ -1,0 +1,167 @@
+"""Commands that read the index: search (ranked hits with snippets) and show (one document)."""
+from __future__ import annotations
+
+import json
+
+import click
+
+from . import output
+from .arguments import check_text, checked_date, complete_ids
+from .group import State, cli, pass_state
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--limit", "-n", type=click.IntRange(min=1), default=10, show_default=True,
+              help="Hits per page.")
+@click.option("--page", "-p", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Page of hits to show.")
+@click.option("--from", "date_from", metavar="DATE", help="Earliest date: YYYY, YYYY-MM or YYYY-MM-DD.")
+@click.option("--to", "date_to", metavar="DATE", help="Latest date (a month or year includes all of it).")
+@click.option("--province", metavar="NAME", help="Only this province (accents optional).")
+@click.option("--sort", type=click.Choice(["score", "date"]), default="score", show_default=True,
+              help="Rank by relevance or newest first.")
+@click.option("--facets", is_flag=True, help="Count the hits by province and year.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON document: hits, marks, facets.")
+@output.color_option
+@pass_state
+def search(state: State, query, limit, page, date_from, date_to, province, sort, facets, as_json,
+           color) -> None:
+    """Search the index with QUERY and print ranked hits with snippets.
+
+    QUERY takes words with or without diacritics, "quoted phrases", AND, OR,
+    NOT, -word, parentheses, and the fields title:, province:, people: and
+    date: (date:2023-10, date:[2023-01 TO 2023-06]). A search with no hits
+    exits with status 0.
+
+    Example:
+
+    \b
+        searchidx search "nhan quyen"
+        searchidx search "quyền con người" --province "Hà Giang" --facets
+        searchidx search "chuyen doi so" --from 2023-01 --to 2024-12 --json
+    """
+    from ..search import Searcher
+
+    check_text("the query", query)
+    check_text("--province", province)
+    date_from = checked_date("--from", date_from)
+    date_to = checked_date("--to", date_to)
+    index = state.open()
+    with Searcher(index) as searcher:
+        results = searcher.search(query, limit=limit, page=page, date_from=date_from,
+                                  date_to=date_to, province=province, sort=sort, facets=facets)
+    for warning in results.warnings:
+        output.warn(warning)
+    if as_json:
+        output.json_out(results.to_dict())
+        return
+    _print_results(results, output.style_mode(color), output.width())
+
+
+def _print_results(results, mode: str, width: int) -> None:
+    total = results.total
+    shown = f'"{results.query}"' if '"' not in results.query else f"'{results.query}'"
+    first = (results.page - 1) * results.limit + 1
+    if not results.hits:
+        note = f" on page {results.page} ({total} in all)" if total else ""
+        output.echo(f"No hits for {shown}{note}.", mode)
+    else:
+        last = first + len(results.hits) - 1
+        noun = "hit" if total == 1 else "hits"
+        output.echo(f"{total} {noun} for {shown}, showing {first}-{last} "
+                    f"({results.took_ms:.0f} ms)", mode)
+    if results.suggestions:
+        marked = (output.mark(s, mode) for s in results.suggestions)
+        output.echo("Did you mean: " + " | ".join(marked), mode)
+    for hit in results.hits:
+        output.echo("", mode)
+        head = f"{hit.rank:>3}. "
+        pad = " " * len(head)
+        title = hit.title or hit.id
+        lines = output.wrap_marked(title, [(0, len(title))] if mode != "plain" else [], width, pad, "bold")
+        lines[0] = head + lines[0].lstrip()
+        score = f"score {hit.score:.2f}" if hit.score is not None else "sorted by date"
+        meta = [hit.date or "no date", hit.province or "no province", hit.id, score]
+        lines += output.wrap_marked(" · ".join(meta), [], width, pad, "plain")
+        for line in lines:
+            output.echo(line, mode)
+        for snippet in hit.snippets:
+            lines = output.wrap_marked(snippet.text, snippet.marks, width, " " * (len(head) + 2), mode)
+            if lines:
+                page = f"p. {snippet.page}: " if snippet.page is not None else ""
+                lines[0] = " " * len(head) + "… " + page + lines[0].lstrip()
+            for line in lines:
+                output.echo(line, mode)
+    if results.facets:
+        output.echo("", mode)
+        for name, counts in results.facets.items():
+            listed = ", ".join(f"{key} ({count})" for key, count in counts.items()) or "none"
+            for line in output.wrap_marked(f"{name}: {listed}", [], width, "", "plain"):
+                output.echo(line, mode)
+
+
+@cli.command()
+@click.argument("doc_id", metavar="ID", shell_complete=complete_ids)
+@click.option("--query", "-q", metavar="QUERY", help="Mark the words of this query in the text.")
+@click.option("--json", "as_json", is_flag=True, help="The document as JSON (marks as offsets).")
+@output.color_option
+@pass_state
+def show(state: State, doc_id, query, as_json, color) -> None:
+    """Show one document: its metadata and its text.
+
+    ID is a document id as `search` prints it. With --query, the query's words
+    are marked in the text (with --json, as [start, end] offsets into "text").
+
+    Example:
+
+    \b
+        searchidx show 2023/hau-giang-boi-duong-nhan-quyen.txt --query "nhan quyen"
+    """
+    from ..errors import SearchIdxError
+    from ..search import Searcher
+
+    check_text("the id", doc_id)
+    check_text("--query", query)
+    index = state.open()
+    with Searcher(index) as searcher:
+        doc = searcher.document(doc_id)
+        if doc is None:
+            raise SearchIdxError(f"no document with id {doc_id!r} in {index.path}")
+        marks = searcher.marks(doc["text"], query) if query else []
+    if as_json:
+        if query:
+            doc["query"] = query
+            doc["marks"] = [list(m) for m in marks]
+        output.json_out(doc)
+        return
+    mode = output.style_mode(color)
+    width = output.width()
+    title = doc.get("title") or doc_id
+    output.echo(click.style(title, bold=True) if mode != "plain" else title, mode)
+    fields = [
+        ("id", doc.get("id")),
+        ("date", doc.get("date")),
+        ("province", doc.get("province")),
+        ("people", ", ".join(doc.get("people") or [])),
+        ("agencies", ", ".join(doc.get("agencies") or [])),
+        ("path", doc.get("path")),
+        ("format", doc.get("format")),
+    ]
+    fields += [(str(k), json.dumps(v, ensure_ascii=False) if not isinstance(v, str) else v)
+               for k, v in sorted((doc.get("extra") or {}).items())]
+    for name, value in fields:
+        if value:
+            output.echo(f"{name + ':':<10} {value}", mode)
+    if query:
+        output.echo(f"{'marks:':<10} {len(marks)} for {query!r}", mode)
+    output.echo("", mode)
+    text = doc["text"]
+    pos = 0
+    for paragraph in text.split("\n"):
+        start, end = pos, pos + len(paragraph)
+        pos = end + 1
+        local = [(a - start, b - start) for a, b in marks if a >= start and b <= end]
+        lines = output.wrap_marked(paragraph, local, width, "", mode)
+        for line in lines or [""]:
+            output.echo(line, mode)
