@@ -8,7 +8,7 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import date as _date, datetime
-from typing import Optional, Tuple
+from typing import Optional
 
 from .errors import QueryError
 

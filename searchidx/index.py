@@ -8,21 +8,22 @@ content hashes. The manifest lets a re-run skip unchanged files without loading
 any stored text, and is written after each whoosh commit, stamped with the whoosh
 generation it describes. A crash between the two leaves the stamp behind the
 index: the next writer (or ``stats``) then rebuilds the manifest's rows from the
-stored fields, marking their files for a re-read, so the manifest never lists a
-document the index lacks, nor misses one it holds.
+stored fields (:func:`searchidx.writer.sync_manifest`), marking their files for a
+re-read, so the manifest never lists a document the index lacks, nor misses one it
+holds. Nothing here writes to an existing index: searches import this module.
 """
 from __future__ import annotations
 
 import os
-from typing import Dict, Optional
+from typing import Optional
 
-from .errors import IndexDamagedError, IndexLockedError, IndexNotFoundError, SearchIdxError
-from .lock import LOCK_FILE, WriterLock
+from .errors import IndexDamagedError, IndexNotFoundError, SearchIdxError
 from .manifest import MANIFEST_FILE, Manifest
 from .schema import SCHEMA_VERSION, build_schema
 from .storage import engine
 from .storage.durable import write_atomically
-from .storage.format import CHECKSUMS_FILE, FORMAT_FILE, check_format, format_record, rebuild_command
+from .storage.format import (CHECKSUMS_FILE, FORMAT_FILE, LOCK_FILE, check_format, format_record,
+                             rebuild_command)
 
 __all__ = ["DEFAULT_INDEX_DIR", "resolve_index_path", "Index", "open_index", "create_index"]
 
@@ -87,19 +88,6 @@ class Index:
             if os.path.isfile(os.path.join(self.path, name))
         )
         with self.manifest() as manifest:
-            if manifest.generation() != self.generation():
-                # A writer was killed between its whoosh commit and its manifest
-                # write; mend the manifest unless a writer is at work right now.
-                lock = WriterLock(self.path)
-                try:
-                    lock.acquire(0.0)
-                except (IndexLockedError, OSError):
-                    pass
-                else:
-                    try:
-                        self.sync_manifest(manifest)
-                    finally:
-                        lock.release()
             summary = manifest.summary()
         summary.update(
             {
@@ -109,31 +97,6 @@ class Index:
             }
         )
         return summary
-
-    def sync_manifest(self, manifest: "Manifest") -> bool:
-        """Bring the manifest in line with the index after an interrupted commit.
-
-        The caller holds the writer lock. Cheap when the manifest's generation
-        stamp matches the index's; otherwise every stored document is read once:
-        rows the index lacks are dropped and rows it holds are (re)written from
-        its stored fields with an empty file hash, so their files are re-read by
-        the next ``index`` run. Returns whether anything was mended.
-        """
-        generation = self.generation()
-        if manifest.generation() == generation:
-            return False
-        present: Dict[str, tuple] = {}
-        with self._ix.reader() as reader:
-            for stored in reader.all_stored_fields():
-                present[stored["id"]] = (
-                    stored["id"], stored.get("source"), "", stored.get("content_hash"),
-                    stored.get("date"), stored.get("province"), stored.get("indexed_at"),
-                )
-        listed = manifest.doc_hashes()
-        stale = [i for i in listed if i not in present]
-        rows = [row for i, row in present.items() if listed.get(i, (None,))[0] != row[3]]
-        manifest.record(rows, stale, generation=generation)
-        return bool(stale or rows)
 
 
 def create_index(path: str) -> Index:

@@ -12,8 +12,8 @@ import time
 from typing import Set
 
 from .errors import IndexLockedError
+from .storage.format import LOCK_FILE
 
-LOCK_FILE = "searchidx.lock"
 
 # Lock file descriptors that a forked child must not keep. whoosh's worker
 # processes (procs > 1) are forked while the writer holds its locks; a worker

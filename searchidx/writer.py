@@ -14,15 +14,17 @@ A commit, in order (each step reaches the disk before the next begins):
 
 Steps 1-4 are the durable storage's (:mod:`searchidx.storage.durable`). A cut
 between 4 and 5 leaves the manifest one generation behind, which the next writer
-mends (:meth:`searchidx.index.Index.sync_manifest`).
+mends (:func:`sync_manifest`).
 """
 from __future__ import annotations
 
 import contextlib
 import time
-from typing import TYPE_CHECKING, List, Optional, Set
+from typing import TYPE_CHECKING, Dict, List, Optional, Set
 
+from .errors import IndexLockedError
 from .index import Index
+from .manifest import Manifest
 from .lock import LOCK_FDS, WORKER_WRITERS, WriterLock
 from .schema import document_fields
 from .storage import engine
@@ -30,7 +32,50 @@ from .storage import engine
 if TYPE_CHECKING:
     from .ingest.documents import Document
 
-__all__ = ["IndexWriter"]
+__all__ = ["IndexWriter", "sync_manifest", "mend_manifest"]
+
+
+def sync_manifest(index: Index, manifest: Manifest) -> bool:
+    """Bring the manifest in line with the index after an interrupted commit.
+
+    The caller holds the writer lock. Cheap when the manifest's generation
+    stamp matches the index's; otherwise every stored document is read once:
+    rows the index lacks are dropped and rows it holds are (re)written from
+    its stored fields with an empty file hash, so their files are re-read by
+    the next ``index`` run. Returns whether anything was mended.
+    """
+    generation = index.generation()
+    if manifest.generation() == generation:
+        return False
+    present: Dict[str, tuple] = {}
+    with index.whoosh_index.reader() as reader:
+        for stored in reader.all_stored_fields():
+            present[stored["id"]] = (
+                stored["id"], stored.get("source"), "", stored.get("content_hash"),
+                stored.get("date"), stored.get("province"), stored.get("indexed_at"),
+            )
+    listed = manifest.doc_hashes()
+    stale = [i for i in listed if i not in present]
+    rows = [row for i, row in present.items() if listed.get(i, (None,))[0] != row[3]]
+    manifest.record(rows, stale, generation=generation)
+    return bool(stale or rows)
+
+
+def mend_manifest(index: Index) -> bool:
+    """Mend a manifest left behind the index by a killed writer, unless a writer is at
+    work right now (it mends it itself). Returns whether anything was mended."""
+    with index.manifest() as manifest:
+        if manifest.generation() == index.generation():
+            return False
+        lock = WriterLock(index.path)
+        try:
+            lock.acquire(0.0)
+        except (IndexLockedError, OSError):
+            return False
+        try:
+            return sync_manifest(index, manifest)
+        finally:
+            lock.release()
 
 
 class IndexWriter:
@@ -64,7 +109,7 @@ class IndexWriter:
         self._earlier_segments = engine.segment_ids(index.whoosh_index)
         try:
             with index.manifest() as manifest:
-                index.sync_manifest(manifest)
+                sync_manifest(index, manifest)
         except BaseException:
             self._lock.release()
             raise

@@ -21,7 +21,10 @@ def stats(state: State, as_json) -> None:
         searchidx stats
         searchidx stats --json
     """
+    from ..writer import mend_manifest
+
     index = state.open()
+    mend_manifest(index)  # after a writer killed between its commit and its manifest write
     info = index.stats()
     if as_json:
         output.json_out(info)

@@ -29,6 +29,7 @@ FORMAT_NAME = "searchidx-index"
 FORMAT_VERSION = 4
 
 CHECKSUMS_FILE = "checksums.json"
+LOCK_FILE = "searchidx.lock"  # flocked by the one writing process (searchidx.lock)
 CHECKSUMS_NAME = "searchidx-checksums"
 CHECKSUMS_VERSION = 1
 
