@@ -42,7 +42,8 @@ class CheckReport:
         if self.ok:
             return (f"{self.path}: ok ({self.documents} documents, {self.segments} segments, "
                     f"{self.files} files checked)")
-        return (f"{self.path}: {len(self.problems)} problem(s); rebuild it with: "
+        count = len(self.problems)
+        return (f"{self.path}: {count} problem{'' if count == 1 else 's'}; rebuild it with: "
                 f"{rebuild_command(self.path)}")
 
 

@@ -115,3 +115,24 @@ def test_a_manifest_behind_the_index_is_a_note_not_damage(small):
 def test_a_folder_that_is_no_index(tmp_path):
     report = check_index(str(tmp_path))
     assert not report.ok and "no searchidx index" in report.problems[0]
+
+
+def test_the_check_command_passes_a_sound_index_and_names_damage(invoke, small, tmp_path):
+    sound = invoke(small, "check")
+    assert sound.exit_code == 0 and sound.output.strip().endswith("files checked)"), sound.output
+    as_json = json.loads(invoke(small, "check", "--json").stdout)
+    assert as_json["ok"] is True and as_json["documents"] == 20 and as_json["problems"] == []
+
+    damaged = segments(small)[0]
+    flip(damaged, damaged.stat().st_size // 2)
+    result = invoke(small, "check")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [f"Damaged: {damaged.name} is damaged: CRC32 "
+                                          + result.stdout.split("CRC32 ", 1)[1].strip()]
+    assert result.stderr.strip().splitlines() == [
+        f"Error: {small}: 1 problem; rebuild it with: searchidx --index {small} index --rebuild PATH..."]
+    as_json = json.loads(invoke(small, "check", "--json").stdout)
+    assert as_json["ok"] is False and damaged.name in as_json["problems"][0]
+
+    missing = invoke(tmp_path / "nowhere", "check")
+    assert missing.exit_code == 1 and missing.stderr.startswith("Error: no index at ")

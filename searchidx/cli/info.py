@@ -1,4 +1,5 @@
-"""Commands that describe: stats (what the index holds) and analyze (how text is tokenized)."""
+"""Commands that describe: stats (what the index holds), check (whether it is whole) and
+analyze (how text is tokenized)."""
 from __future__ import annotations
 
 import time
@@ -57,6 +58,46 @@ def _human_size(size: int) -> str:
             return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
         value /= 1024
     return f"{size} B"
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="The findings as JSON.")
+@pass_state
+def check(state: State, as_json) -> None:
+    """Verify every file and structure of the index; exit status 1 if it is damaged.
+
+    Reads every file of the current commit against the size and CRC32 recorded when it
+    was committed, then every term, posting list and stored document, and the manifest.
+    Changes nothing. Each problem is one line; the last line says how to rebuild.
+
+    Example:
+
+    \b
+        searchidx check
+        searchidx check --json
+    """
+    import os
+
+    from ..check import check_index
+    from ..errors import IndexNotFoundError, SearchIdxError
+
+    path = state.index_path
+    if not os.path.isdir(path):
+        raise IndexNotFoundError(f"no index at {path}; create one with: searchidx --index {path} index PATH...")
+    report = check_index(path)
+    if as_json:
+        output.json_out({"index": report.path, "ok": report.ok, "problems": report.problems,
+                         "notes": report.notes, "documents": report.documents,
+                         "segments": report.segments, "files": report.files})
+    else:
+        for problem in report.problems:
+            click.echo(f"Damaged: {problem}")
+        for note in report.notes:
+            click.echo(f"Note: {note}")
+        if report.ok:
+            click.echo(report.summary())
+    if not report.ok:
+        raise SearchIdxError(report.summary())
 
 
 @cli.command()
