@@ -95,3 +95,32 @@ def scoring_path(request, monkeypatch):
         monkeypatch.setattr(search.Searcher, method, counted)
     yield path
     assert set(taken) <= {path}, f"a query ran on {set(taken) - {path}} in a {path} test"
+
+
+@pytest.fixture
+def twenty_indexed(tmp_path):
+    """An index of 20 generated reports committed in two chunks (merged at the end of the
+    run), and the folder they came from."""
+    from searchidx import index_paths, open_index
+    from test_reliability import make_corpus
+
+    folder = tmp_path / "docs"
+    make_corpus(folder, 20)
+    path = tmp_path / "ix"
+    index_paths(open_index(str(path), create=True), [str(folder)], chunk_docs=10)
+    return path, folder
+
+
+@pytest.fixture
+def corpus_documents(corpus_dir):
+    """corpus_documents(count): the first ``count`` documents of the bundled corpus."""
+    from searchidx.ingest.documents import discover, read_source
+
+    def read(count):
+        docs = []
+        for source in discover([str(corpus_dir)]):
+            if hasattr(source, "path") and len(docs) < count:
+                docs.extend(read_source(source)[0])
+        return docs[:count]
+
+    return read

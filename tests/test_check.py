@@ -9,21 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from searchidx import index_paths, open_index
 from searchidx.check import check_index
 from searchidx.storage.format import checksums_record, read_checksums
 
-from test_reliability import make_corpus
 
 
 @pytest.fixture
-def small(tmp_path):
-    """20 documents (committed in two chunks, merged at the end of the run)."""
-    folder = tmp_path / "docs"
-    make_corpus(folder, 20)
-    path = tmp_path / "ix"
-    index_paths(open_index(str(path), create=True), [str(folder)], chunk_docs=10)
-    return path
+def small(twenty_indexed):
+    return twenty_indexed[0]
 
 
 def segments(path: Path) -> list:

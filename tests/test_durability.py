@@ -37,15 +37,8 @@ def rebuild_hint(path) -> str:
 
 
 @pytest.fixture
-def small(tmp_path):
-    """An index of 20 documents committed in two chunks, and the folder they came from."""
-    from searchidx import index_paths
-
-    folder = tmp_path / "docs"
-    make_corpus(folder, 20)
-    path = tmp_path / "ix"
-    index_paths(open_index(str(path), create=True), [str(folder)], chunk_docs=10)
-    return path, folder
+def small(twenty_indexed):
+    return twenty_indexed
 
 
 def segments(path: Path) -> list:

@@ -10,7 +10,6 @@ from searchidx.writer import IndexWriter
 from searchidx import open_index
 from searchidx.storage.codec import CompactCodec
 from searchidx.storage.postings import decode_postings, encode_postings
-from searchidx.ingest.documents import discover, read_source
 from searchidx.indexer import index_paths
 from searchidx.schema import document_fields
 from searchidx.storage.segments import SEGMENTS_PER_TIER, ArraySegmentWriter, segments_to_merge
@@ -53,13 +52,6 @@ def _postings(ix):
     return out
 
 
-def _documents(corpus_dir, count):
-    docs = []
-    for source in discover([str(corpus_dir)]):
-        if hasattr(source, "path") and len(docs) < count:
-            docs.extend(read_source(source)[0])
-    return docs[:count]
-
 
 def _write(ix, docs, writer_class, **kwargs):
     writer = writer_class(ix.whoosh_index, **kwargs)
@@ -68,8 +60,8 @@ def _write(ix, docs, writer_class, **kwargs):
     writer.commit(merge=False)
 
 
-def test_array_writer_writes_what_whoosh_writes(corpus_dir, tmp_path):
-    docs = _documents(corpus_dir, 12)
+def test_array_writer_writes_what_whoosh_writes(tmp_path, corpus_documents):
+    docs = corpus_documents(12)
     plain = open_index(str(tmp_path / "plain"), create=True)
     _write(plain, docs, SegmentWriter)
     arrays = open_index(str(tmp_path / "arrays"), create=True)
@@ -80,8 +72,8 @@ def test_array_writer_writes_what_whoosh_writes(corpus_dir, tmp_path):
     assert got == expected
 
 
-def test_merging_keeps_every_posting_and_drops_deleted_documents(corpus_dir, tmp_path):
-    docs = _documents(corpus_dir, 15)
+def test_merging_keeps_every_posting_and_drops_deleted_documents(tmp_path, corpus_documents):
+    docs = corpus_documents(15)
     ix = open_index(str(tmp_path / "merged"), create=True)
     _write(ix, docs[:5], SegmentWriter)  # a segment in whoosh's own format merges too
     _write(ix, docs[5:10], ArraySegmentWriter)
@@ -212,8 +204,8 @@ def test_an_empty_term_table_and_a_foreign_file(tmp_path):
         TermTableReader(storage.open_file("other.trm"), storage.file_length("other.trm"))
 
 
-def test_term_table_cursors_walk_and_find_terms_as_whooshs_hash_file(corpus_dir, tmp_path):
-    docs = _documents(corpus_dir, 8)
+def test_term_table_cursors_walk_and_find_terms_as_whooshs_hash_file(tmp_path, corpus_documents):
+    docs = corpus_documents(8)
     plain = open_index(str(tmp_path / "plain"), create=True)  # whoosh's codec and hash file
     _write(plain, docs, SegmentWriter)
     arrays = open_index(str(tmp_path / "arrays"), create=True)
@@ -233,12 +225,12 @@ def test_term_table_cursors_walk_and_find_terms_as_whooshs_hash_file(corpus_dir,
             plain_reader.terms_within("body_folded", word + "x", 1))
 
 
-def test_a_run_merges_its_own_large_segments_and_leaves_earlier_ones(corpus_dir, tmp_path, monkeypatch):
+def test_a_run_merges_its_own_large_segments_and_leaves_earlier_ones(tmp_path, monkeypatch, corpus_documents):
     import searchidx.storage.segments as segments
 
     monkeypatch.setattr(segments, "LARGE_SEGMENT_DOCS", 5)  # the corpus's chunks count as large
     ix = open_index(str(tmp_path / "ix"), create=True)
-    docs = _documents(corpus_dir, 40)
+    docs = corpus_documents(40)
     with IndexWriter(ix, chunk_docs=10) as writer:
         for doc in docs[:30]:
             writer.add(doc)

@@ -19,7 +19,6 @@ from whoosh.writing import SegmentWriter
 
 from searchidx.storage import engine
 from searchidx import index_paths, open_index
-from searchidx.ingest.documents import discover, read_source
 from searchidx.schema import document_fields
 from searchidx.storage.codec import CompactCodec
 from searchidx.storage.postings import (decode_postings, encode_postings, read_sized_bytes,
@@ -259,16 +258,9 @@ def test_posting_values_of_any_size_are_varint_lengths_and_bytes(values):
         read_sized_bytes(b"\x05abc")  # a length past the end
 
 
-def _documents(corpus_dir, count):
-    docs = []
-    for source in discover([str(corpus_dir)]):
-        if hasattr(source, "path") and len(docs) < count:
-            docs.extend(read_source(source)[0])
-    return docs[:count]
 
-
-def test_positions_in_blocks_and_records_read_back_as_whooshs(corpus_dir, tmp_path):
-    docs = _documents(corpus_dir, 30)
+def test_positions_in_blocks_and_records_read_back_as_whooshs(tmp_path, corpus_documents):
+    docs = corpus_documents(30)
     plain = open_index(str(tmp_path / "plain"), create=True)
     writer = SegmentWriter(plain.whoosh_index)
     compact = open_index(str(tmp_path / "compact"), create=True)
@@ -324,8 +316,8 @@ def test_the_stored_fields_column_round_trips_and_leaves_empty_documents_empty()
     assert list(reader) == [reader[i] for i in range(5)]
 
 
-def test_an_indexs_stored_fields_are_the_documents_and_survive_a_merge(corpus_dir, tmp_path):
-    docs = _documents(corpus_dir, 9)
+def test_an_indexs_stored_fields_are_the_documents_and_survive_a_merge(tmp_path, corpus_documents):
+    docs = corpus_documents(9)
     ix = open_index(str(tmp_path / "ix"), create=True)
     schema = ix.whoosh_index.schema
     expected = {}
