@@ -19,7 +19,7 @@ from typing import Optional
 
 from .errors import IndexDamagedError, IndexNotFoundError, SearchIdxError
 from .manifest import MANIFEST_FILE, Manifest
-from .schema import SCHEMA_VERSION, build_schema
+from .schema import build_schema
 from .storage import engine
 from .storage.durable import write_atomically
 from .storage.format import (CHECKSUMS_FILE, FORMAT_FILE, LOCK_FILE, check_format, format_record,
@@ -125,7 +125,7 @@ def create_index(path: str) -> Index:
     ix = engine.create(path, build_schema())
     with Manifest(os.path.join(path, _MANIFEST)) as manifest:
         manifest.record([], [], generation=engine.generation(ix))
-    write_atomically(path, _META, format_record(SCHEMA_VERSION))
+    write_atomically(path, _META, format_record())
     return Index(path, ix)
 
 

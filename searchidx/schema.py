@@ -34,7 +34,6 @@ from .analysis import (
 if TYPE_CHECKING:
     from .ingest.documents import Document
 
-SCHEMA_VERSION = 3
 
 def _phrase_text(analyzer) -> TEXT:
     field = TEXT(analyzer=analyzer, phrase=True)
@@ -87,9 +86,8 @@ def stored_text(stored: dict) -> str:
     return stored.get("text", "")
 
 
-def document_fields(doc: Document, indexed_at: float, schema=None) -> dict:
-    """The whoosh fields of one document. (``schema`` is unused: it chose how an index of
-    schema 2 stored the text, and indexes that old are now rebuilt.)"""
+def document_fields(doc: Document, indexed_at: float) -> dict:
+    """The whoosh fields of one document."""
     text = doc.text
     # The body fields hold the title too (unless the text already opens with it),
     # as readers see it: a title word is a word of the document.

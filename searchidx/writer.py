@@ -152,11 +152,11 @@ class IndexWriter:
             with self.index.manifest() as manifest:
                 self._existing_ids = set(manifest.ids())
         if doc.id in self._existing_ids:
-            self._whoosh_writer().update_document(**document_fields(doc, now, self.index.schema))
+            self._whoosh_writer().update_document(**document_fields(doc, now))
         else:
             # whoosh's update_document opens a searcher over every segment to look
             # for the old copy: for a new id that lookup is the costliest step.
-            self._whoosh_writer().add_document(**document_fields(doc, now, self.index.schema))
+            self._whoosh_writer().add_document(**document_fields(doc, now))
         self._pending_ids.add(doc.id)
         self._pending_rows.append(
             (doc.id, doc.source, file_hash or doc.content_hash, doc.content_hash, doc.date, doc.province, now)

@@ -71,7 +71,7 @@ def test_a_new_index_declares_its_format_and_checksums_its_files(small):
 def _set_format(path: Path, version) -> None:
     record = json.loads((path / "searchidx.json").read_text())
     if version is None:  # what every index written before format versions looked like
-        record = {"schema_version": record["schema_version"], "created": record["created"]}
+        record = {"schema_version": 3, "created": record["created"]}
         (path / "checksums.json").unlink()
     else:
         record["format_version"] = version

@@ -40,10 +40,10 @@ def rebuild_command(path: str) -> str:
     return f"searchidx --index {path} index --rebuild PATH..."
 
 
-def format_record(schema_version: int) -> bytes:
-    """The content of a new index's format file."""
+def format_record() -> bytes:
+    """The content of a new index's format file (the version covers the schema too)."""
     return json.dumps({"format": FORMAT_NAME, "format_version": FORMAT_VERSION,
-                       "schema_version": schema_version, "created": time.time()}).encode("utf-8")
+                       "created": time.time()}).encode("utf-8")
 
 
 def check_format(path: str) -> None:
