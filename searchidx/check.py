@@ -40,11 +40,15 @@ class CheckReport:
 
     def summary(self) -> str:
         if self.ok:
-            return (f"{self.path}: ok ({self.documents} documents, {self.segments} segments, "
-                    f"{self.files} files checked)")
+            return (f"{self.path}: ok ({_count(self.documents, 'document')}, "
+                    f"{_count(self.segments, 'segment')}, {_count(self.files, 'file')} checked)")
         count = len(self.problems)
         return (f"{self.path}: {count} problem{'' if count == 1 else 's'}; rebuild it with: "
                 f"{rebuild_command(self.path)}")
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def check_index(path: str) -> CheckReport:

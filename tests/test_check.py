@@ -43,8 +43,8 @@ def test_a_sound_index_passes_and_check_writes_nothing(small):
     assert report.ok, report.problems
     assert report.documents == 20 and report.notes == []
     assert report.files == report.segments + 1  # each compound segment file and the TOC
-    assert report.summary().endswith("ok (20 documents, %d segments, %d files checked)"
-                                     % (report.segments, report.files))
+    segments_said = "1 segment" if report.segments == 1 else f"{report.segments} segments"
+    assert report.summary().endswith(f"ok (20 documents, {segments_said}, {report.files} files checked)")
     assert tree(small) == before
 
 
@@ -120,7 +120,7 @@ def test_the_check_command_passes_a_sound_index_and_names_damage(invoke, small, 
     flip(damaged, damaged.stat().st_size // 2)
     result = invoke(small, "check")
     assert result.exit_code == 1
-    assert result.stdout.splitlines() == [f"Damaged: {damaged.name} is damaged: CRC32 "
+    assert result.stdout.splitlines() == [f"Problem: {damaged.name} is damaged: CRC32 "
                                           + result.stdout.split("CRC32 ", 1)[1].strip()]
     assert result.stderr.strip().splitlines() == [
         f"Error: {small}: 1 problem; rebuild it with: searchidx --index {small} index --rebuild PATH..."]
@@ -129,3 +129,9 @@ def test_the_check_command_passes_a_sound_index_and_names_damage(invoke, small, 
 
     missing = invoke(tmp_path / "nowhere", "check")
     assert missing.exit_code == 1 and missing.stderr.startswith("Error: no index at ")
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    (photos / "a.jpg").write_bytes(b"\xff\xd8")
+    foreign = invoke(photos, "check")
+    assert foreign.exit_code == 1 and "is not a searchidx index" in foreign.stderr
+    assert "--rebuild" not in foreign.stderr

@@ -68,7 +68,7 @@ def check(state: State, as_json) -> None:
 
     Reads every file of the current commit against the size and CRC32 recorded when it
     was committed, then every term, posting list and stored document, and the manifest.
-    Changes nothing. Each problem is one line; the last line says how to rebuild.
+    Changes nothing. Each problem is one line; the last one says how to rebuild.
 
     Example:
 
@@ -79,11 +79,12 @@ def check(state: State, as_json) -> None:
     import os
 
     from ..check import check_index
-    from ..errors import IndexNotFoundError, SearchIdxError
+    from ..errors import SearchIdxError
+    from ..storage.format import FORMAT_FILE
 
     path = state.index_path
-    if not os.path.isdir(path):
-        raise IndexNotFoundError(f"no index at {path}; create one with: searchidx --index {path} index PATH...")
+    if not os.path.isfile(os.path.join(path, FORMAT_FILE)):
+        state.open()  # no index here: says which case (none, a foreign folder, a half-made one)
     report = check_index(path)
     if as_json:
         output.json_out({"index": report.path, "ok": report.ok, "problems": report.problems,
@@ -91,7 +92,7 @@ def check(state: State, as_json) -> None:
                          "segments": report.segments, "files": report.files})
     else:
         for problem in report.problems:
-            click.echo(f"Damaged: {problem}")
+            click.echo(f"Problem: {problem}")
         for note in report.notes:
             click.echo(f"Note: {note}")
         if report.ok:
