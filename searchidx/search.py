@@ -256,7 +256,6 @@ class Searcher:
             return None
         stored = dict(self._searcher.stored_fields(docnum))
         stored["text"] = stored_text(stored)
-        stored.pop("text_z", None)
         stored["people"] = [p for p in (stored.get("people") or "").split(",") if p]
         stored["agencies"] = [a for a in (stored.get("agencies") or "").split(",") if a]
         return stored

@@ -136,7 +136,7 @@ def open_writer(ix: whoosh.index.Index, procs: int = 1):
     try:
         if procs > 1:
             return ParallelSegmentWriter(ix, procs=procs, multisegment=True, batchsize=50,
-                                timeout=5.0, delay=0.05, limitmb=256)
+                                         timeout=5.0, delay=0.05, limitmb=256)
         return ArraySegmentWriter(ix, timeout=5.0, delay=0.05, limitmb=256)
     except LockError as exc:
         raise IndexLockedError(f"the whoosh write lock of {ix.storage.folder} is held") from exc
