@@ -81,7 +81,11 @@ class Index:
         return Manifest(os.path.join(self.path, _MANIFEST))
 
     def stats(self) -> dict:
-        """Documents, size on disk, date range, counts by province and year, last indexed."""
+        """Documents, size on disk, date range, counts by province and year, last indexed.
+
+        All but the document count come from the manifest: after a writer was killed
+        between its commit and its manifest write, :func:`searchidx.writer.mend_manifest`
+        brings it up to date first (``searchidx stats`` does)."""
         size = sum(
             os.path.getsize(os.path.join(self.path, name))
             for name in os.listdir(self.path)
