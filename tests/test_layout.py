@@ -10,8 +10,8 @@ those inside functions included. Rules:
     the package (the package itself still depends on all it re-exports);
 (b) the read side (query, snippets, suggest, search, scripts) never imports the
     write side (writer, indexer, rebuild, lock, ingest, storage's segment writer): not
-    directly, anywhere in its code, nor through what those imports import at module level (with the
-    packages Python runs first: importing a.b runs a/__init__);
+    directly, anywhere in its code, nor through what those imports import at module
+    level (with the packages Python runs first: importing a.b runs a/__init__);
 (c) only the cli package imports click;
 (d) no module is over 420 lines;
 (e) outside storage/, whoosh is used through its user-facing API only (schema fields,
