@@ -10,7 +10,7 @@ import re
 from datetime import date as _date, datetime
 from typing import Optional
 
-from .errors import QueryError
+from .errors import QueryError, quoted
 
 __all__ = ["detect_date", "normalize_date", "value_date", "parse_date", "date_key", "MIN_YEAR", "MAX_YEAR"]
 
@@ -139,11 +139,6 @@ _USER_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 _USER_DMY = re.compile(r"^(?:(\d{1,2})/)?(\d{1,2})/(\d{4})$")
 
 
-def _quote(value: str, limit: int = 60) -> str:
-    flat = " ".join(str(value).split())
-    return repr(flat if len(flat) <= limit else flat[:limit] + "…")
-
-
 def parse_date(value: str) -> str:
     """'2023', '2023-10', '2023-10-05', '10/2023' or '5/10/2023' -> ISO form; QueryError if not a date."""
     value = (value or "").strip()
@@ -153,13 +148,13 @@ def parse_date(value: str) -> str:
     else:
         m = _USER_DMY.match(value)
         if not m:
-            raise QueryError(f"not a date: {_quote(value)} (use YYYY, YYYY-MM or YYYY-MM-DD)")
+            raise QueryError(f"not a date: {quoted(value)} (use YYYY, YYYY-MM or YYYY-MM-DD)")
         day, month, year = m.group(1), m.group(2), m.group(3)
     y = int(year)
     if month is not None and not 1 <= int(month) <= 12:
-        raise QueryError(f"not a date: {_quote(value)} (month {month})")
+        raise QueryError(f"not a date: {quoted(value)} (month {month})")
     if day is not None and not 1 <= int(day) <= calendar.monthrange(y, int(month))[1]:
-        raise QueryError(f"not a date: {_quote(value)} (day {day})")
+        raise QueryError(f"not a date: {quoted(value)} (day {day})")
     out = f"{y:04d}"
     if month is not None:
         out += f"-{int(month):02d}"

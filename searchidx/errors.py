@@ -37,3 +37,9 @@ class QueryError(SearchIdxError):
 
 class ScriptError(SearchIdxError):
     """A saved query script is malformed."""
+
+
+def quoted(value: object, limit: int = 60) -> str:
+    """``value`` fit for a one-line error message: whitespace folded, long text cut."""
+    flat = " ".join(str(value).split())
+    return repr(flat if len(flat) <= limit else flat[:limit] + "…")

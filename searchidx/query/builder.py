@@ -13,8 +13,8 @@ from typing import List, Optional, Sequence
 from whoosh import query as wq
 
 from ..analysis import fold
-from ..errors import QueryError
-from .filters import date_range_query, province_query, quote
+from ..errors import QueryError, quoted
+from .filters import date_range_query, province_query
 from .language import All, Any_, FieldFilter, Node, Not, Phrase, Seq, Words, parse_query
 from .ranking import RankingWeights, scoring_query
 from .units import Unit, query_units, syllables
@@ -86,7 +86,7 @@ class QueryBuilder:
             if node.is_range:
                 bounds = re.split(r"\s*\bTO\b\s*", value.strip(), flags=re.IGNORECASE)
                 if len(bounds) != 2:
-                    raise QueryError(f"date range must read [FROM TO TO]: {quote(value)}")
+                    raise QueryError(f"date range must read [FROM TO TO]: {quoted(value)}")
                 lo, hi = (b.strip() if b.strip() not in ("*", "") else None for b in bounds)
                 return date_range_query(lo, hi)
             return date_range_query(value, value)

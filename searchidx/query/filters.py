@@ -6,16 +6,10 @@ from typing import Optional
 from whoosh import query as wq
 
 from ..dates import date_key, parse_date
-from ..errors import QueryError
+from ..errors import QueryError, quoted
 from ..gazetteer import province_key
 
-__all__ = ["province_query", "date_range_query", "quote"]
-
-
-def quote(value: str, limit: int = 60) -> str:
-    """``value`` fit for a one-line error message: whitespace folded, long text cut."""
-    flat = " ".join(str(value).split())
-    return repr(flat if len(flat) <= limit else flat[:limit] + "…")
+__all__ = ["province_query", "date_range_query"]
 
 
 def province_query(name: str) -> wq.Query:
@@ -28,5 +22,5 @@ def date_range_query(lo: Optional[str], hi: Optional[str]) -> wq.Query:
     low = date_key(parse_date(lo)) if lo else None
     high = date_key(parse_date(hi), upper=True) if hi else None
     if low is not None and high is not None and low > high:
-        raise QueryError(f"empty date range: {quote(lo)} is after {quote(hi)}")
+        raise QueryError(f"empty date range: {quoted(lo)} is after {quoted(hi)}")
     return wq.NumericRange("day", low, high)

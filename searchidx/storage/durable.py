@@ -26,14 +26,13 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import zlib
 from typing import Dict, Iterable, List
 
 from whoosh.filedb.filestore import FileStorage, ReadOnlyError
 from whoosh.filedb.structfile import StructFile
 from whoosh.index import TOC
 
-from .format import CHECKSUMS_FILE, checksums_record, read_checksums
+from .format import CHECKSUMS_FILE, checksums_record, file_checksum, read_checksums
 from .toc_names import TocUnpickler
 
 __all__ = ["DurableStorage", "write_atomically", "sync_folder", "segment_files", "SYNC"]
@@ -67,24 +66,6 @@ def write_atomically(folder: str, name: str, data: bytes) -> None:
         os.close(fd)
     os.replace(temp, os.path.join(folder, name))
     sync_folder(folder)
-
-
-def _sync_and_checksum(path: str) -> tuple:
-    """fsync the file at ``path`` and return its (size, CRC32), read once."""
-    crc = size = 0
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        while True:
-            block = os.read(fd, 1 << 20)
-            if not block:
-                break
-            crc = zlib.crc32(block, crc)
-            size += len(block)
-        if SYNC:
-            os.fsync(fd)  # flushes the file's pages whichever process wrote them
-    finally:
-        os.close(fd)
-    return size, crc
 
 
 def segment_files(segment, names: Iterable[str]) -> List[str]:
@@ -152,8 +133,8 @@ class DurableStorage(FileStorage):
         for segment in segments:
             for name in segment_files(segment, names):
                 if name not in entries:
-                    entries[name] = _sync_and_checksum(self._fpath(name))
-        entries[tocname] = _sync_and_checksum(self._fpath(tempname))
+                    entries[name] = file_checksum(self._fpath(name), sync=SYNC)
+        entries[tocname] = file_checksum(self._fpath(tempname), sync=SYNC)
         write_atomically(self.folder, CHECKSUMS_FILE, checksums_record(entries, generation))
         os.replace(self._fpath(tempname), self._fpath(tocname))
         sync_folder(self.folder)

@@ -125,7 +125,7 @@ def segments(ix: whoosh.index.Index) -> list:
 
 
 def segment_ids(ix: whoosh.index.Index) -> Set[str]:
-    return {segment.segment_id() for segment in ix._segments()}
+    return {segment.segment_id() for segment in segments(ix)}
 
 
 def open_writer(ix: whoosh.index.Index, procs: int = 1):

@@ -74,16 +74,23 @@ def check_format(path: str) -> None:
     )
 
 
-def file_checksum(path: str) -> Entry:
-    """(size, CRC32) of the file at ``path``, read in blocks."""
-    crc, size = 0, 0
-    with open(path, "rb") as fh:
+def file_checksum(path: str, sync: bool = False) -> Entry:
+    """(size, CRC32) of the file at ``path``, read in blocks; with ``sync``, the file is
+    fsynced too (which flushes its pages whichever process wrote them)."""
+    crc = size = 0
+    fd = os.open(path, os.O_RDONLY)
+    try:
         while True:
-            block = fh.read(1 << 20)
+            block = os.read(fd, 1 << 20)
             if not block:
-                return size, crc
+                break
             crc = zlib.crc32(block, crc)
             size += len(block)
+        if sync:
+            os.fsync(fd)
+    finally:
+        os.close(fd)
+    return size, crc
 
 
 def checksums_record(entries: Dict[str, Entry], generation: int) -> bytes:
