@@ -28,10 +28,6 @@ from .storage.format import (CHECKSUMS_FILE, FORMAT_FILE, LOCK_FILE, check_forma
 __all__ = ["DEFAULT_INDEX_DIR", "resolve_index_path", "Index", "open_index", "create_index"]
 
 DEFAULT_INDEX_DIR = ".searchidx"
-INDEX_NAME = engine.INDEX_NAME
-_MANIFEST = MANIFEST_FILE
-_META = FORMAT_FILE
-_LOCK = LOCK_FILE
 
 
 def resolve_index_path(path: Optional[str] = None) -> str:
@@ -40,13 +36,13 @@ def resolve_index_path(path: Optional[str] = None) -> str:
 
 
 def _is_index_dir(path: str) -> bool:
-    return os.path.exists(os.path.join(path, _META))
+    return os.path.exists(os.path.join(path, FORMAT_FILE))
 
 
 def _index_file(name: str) -> bool:
     """Whether a file name is one searchidx or whoosh writes in an index folder."""
-    return name.startswith((_MANIFEST, _META, _LOCK, CHECKSUMS_FILE,
-                            "_" + INDEX_NAME + "_", INDEX_NAME + "_"))
+    return name.startswith((MANIFEST_FILE, FORMAT_FILE, LOCK_FILE, CHECKSUMS_FILE,
+                            f"_{engine.INDEX_NAME}_", f"{engine.INDEX_NAME}_"))
 
 
 def _holds_index_files(path: str) -> bool:
@@ -78,7 +74,7 @@ class Index:
         return self._ix.doc_count()
 
     def manifest(self) -> "Manifest":
-        return Manifest(os.path.join(self.path, _MANIFEST))
+        return Manifest(os.path.join(self.path, MANIFEST_FILE))
 
     def stats(self) -> dict:
         """Documents, size on disk, date range, counts by province and year, last indexed.
@@ -116,7 +112,7 @@ def create_index(path: str) -> Index:
         if _holds_index_files(path):
             if not _half_created(path):
                 raise IndexDamagedError(
-                    f"{path} is not a searchidx index (no {_META}); rebuild with: "
+                    f"{path} is not a searchidx index (no {FORMAT_FILE}); rebuild with: "
                     f"{rebuild_command(path)}"
                 )
             for name in os.listdir(path):  # what an interrupted create_index left
@@ -127,9 +123,9 @@ def create_index(path: str) -> Index:
                 f"{path} is not empty and is not a searchidx index; choose another --index folder"
             )
     ix = engine.create(path, build_schema())
-    with Manifest(os.path.join(path, _MANIFEST)) as manifest:
+    with Manifest(os.path.join(path, MANIFEST_FILE)) as manifest:
         manifest.record([], [], generation=engine.generation(ix))
-    write_atomically(path, _META, format_record())
+    write_atomically(path, FORMAT_FILE, format_record())
     return Index(path, ix)
 
 
@@ -160,11 +156,11 @@ def open_index(path: Optional[str] = None, create: bool = False) -> Index:
         if os.path.isdir(path) and os.listdir(path):
             if not _holds_index_files(path):
                 raise IndexDamagedError(
-                    f"{path} is not a searchidx index (no {_META}); choose another --index "
+                    f"{path} is not a searchidx index (no {FORMAT_FILE}); choose another --index "
                     f"folder, or create one with: searchidx --index DIR index PATH..."
                 )
             raise IndexDamagedError(
-                f"{path} is not a searchidx index (no {_META}); rebuild with: {rebuild_command(path)}"
+                f"{path} is not a searchidx index (no {FORMAT_FILE}); rebuild with: {rebuild_command(path)}"
             )
         raise IndexNotFoundError(
             f"no index at {path}; create one with: searchidx --index {path} index PATH..."

@@ -10,6 +10,8 @@ from .errors import SearchIdxError
 from .index import open_index
 from .indexer import IndexReport, Progress, index_paths
 from .lock import WriterLock
+from .manifest import MANIFEST_FILE
+from .storage import engine
 from .storage.durable import sync_folder
 from .storage.format import CHECKSUMS_FILE, FORMAT_FILE
 
@@ -88,6 +90,6 @@ def looks_like_index(path: str) -> bool:
         return False
     names = os.listdir(path)
     return not names or any(
-        n in (FORMAT_FILE, CHECKSUMS_FILE, "manifest.sqlite") or n.startswith("_searchidx_")
+        n in (FORMAT_FILE, CHECKSUMS_FILE, MANIFEST_FILE) or n.startswith(f"_{engine.INDEX_NAME}_")
         for n in names
     )
