@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import asdict, dataclass, field
 from typing import Dict, List, Optional, Tuple
 
 from whoosh import query as wq
@@ -13,6 +12,8 @@ from whoosh.scoring import BM25F
 from .errors import QueryError
 from .index import Index
 from .query import QueryPlan, RankingWeights, build_query, date_range_query, province_query
+from .matchset import MatchSet, folded_marks, relaxed
+from .results import Hit, SearchResults
 from .schema import stored_text
 from .snippets import Snippet, make_snippets, match_spans, set_pages
 from .suggest import Suggester
@@ -22,50 +23,6 @@ __all__ = ["Hit", "SearchResults", "Searcher", "search", "Snippet", "make_snippe
 # From this many documents on, queries are scored with arrays (storage.scorer); below it
 # whoosh's own matchers take a few milliseconds, and a cold start saves importing numpy.
 ARRAY_SCORING_FROM = 2000
-
-
-@dataclass
-class Hit:
-    rank: int
-    id: str
-    score: Optional[float]  # None when sorted by date
-    title: str
-    date: Optional[str]
-    province: Optional[str]
-    path: Optional[str]
-    snippets: List[Snippet] = field(default_factory=list)
-    format: Optional[str] = None
-
-    def to_dict(self) -> dict:
-        out = asdict(self)
-        out["snippets"] = [s.to_dict() for s in self.snippets]
-        return out
-
-
-@dataclass
-class SearchResults:
-    query: str
-    total: int
-    hits: List[Hit]
-    page: int
-    limit: int
-    took_ms: float
-    facets: Dict[str, Dict[str, int]] = field(default_factory=dict)
-    suggestions: List[str] = field(default_factory=list)
-    warnings: List[str] = field(default_factory=list)
-
-    def to_dict(self) -> dict:
-        return {
-            "query": self.query,
-            "total": self.total,
-            "page": self.page,
-            "limit": self.limit,
-            "took_ms": round(self.took_ms, 2),
-            "hits": [h.to_dict() for h in self.hits],
-            "facets": self.facets,
-            "suggestions": self.suggestions,
-            "warnings": self.warnings,
-        }
 
 
 class VietnameseBM25F(BM25F):
@@ -126,8 +83,14 @@ class Searcher:
         facets: bool = False,
         snippets: int = 3,
         suggest: bool = True,
+        match: str = "auto",
     ) -> SearchResults:
-        """Run ``text`` (query language of searchidx.query) and return one page of hits."""
+        """Run ``text`` (query language of searchidx.query) and return one page of hits.
+
+        ``match``: "all" (hits hold every word), "any" (ranked, any word) or "auto"
+        (every word, unless the text reads as a question). When no document holds
+        every word, the results say how they were relaxed (``match`` and ``notice``).
+        """
         started = time.perf_counter()
         if limit < 1 or page < 1:
             raise QueryError("--limit and --page must be at least 1")
@@ -138,13 +101,19 @@ class Searcher:
             filters.append(date_range_query(date_from, date_to))
         if province:
             filters.append(province_query(province))
-        plan = build_query(self._searcher.reader(), text, self.weights, filters)
-        hits, total = self._run(plan, limit, page, sort)
+        plan = build_query(self._searcher.reader(), text, self.weights, filters, match)
+        found = MatchSet.as_asked(plan)
+        hits, total = self._run(plan, found, limit, page, sort)
+        if not total:
+            relaxed_set = relaxed(self._searcher, plan)
+            if relaxed_set is not None:
+                found = relaxed_set
+                hits, total = self._run(plan, found, limit, page, sort)
         ranked = []
         for rank, (docnum, score) in enumerate(hits, start=(page - 1) * limit + 1):
             stored = self._searcher.stored_fields(docnum)
-            found = make_snippets(stored_text(stored), plan, snippets) if snippets else []
-            set_pages(found, (stored.get("extra") or {}).get("pages"))
+            shown = make_snippets(stored_text(stored), found.marks, snippets) if snippets else []
+            set_pages(shown, (stored.get("extra") or {}).get("pages"))
             ranked.append(
                 Hit(
                     rank=rank,
@@ -154,72 +123,81 @@ class Searcher:
                     date=stored.get("date"),
                     province=stored.get("province"),
                     path=stored.get("path"),
-                    snippets=found,
+                    snippets=shown,
                     format=stored.get("format"),
+                    missing=found.missing(docnum, self._searcher),
                 )
             )
-        results = SearchResults(text, total, ranked, page, limit, 0.0, warnings=plan.warnings)
+        results = SearchResults(text, total, ranked, page, limit, 0.0, warnings=plan.warnings,
+                                match=found.kind, words=[w.text for w in found.words],
+                                notice=found.notice)
         if facets:
-            results.facets = self._facets(plan.query)
+            results.facets = self._facets(found)
         if suggest and self._suggester.wanted(text, total):
             results.suggestions = self._suggester.suggest(text)
         results.took_ms = (time.perf_counter() - started) * 1000
         return results
 
-    def _run(self, plan: QueryPlan, limit: int, page: int, sort: str):
+    # -- ranking one page ---------------------------------------------------
+    def _run(self, plan: QueryPlan, found: MatchSet, limit: int, page: int, sort: str):
         end = page * limit
-        if plan.query is wq.NullQuery:
+        if found.query is wq.NullQuery or found.allowed == set():
             return [], 0
+        tiers = plan.all_words if found.kind == "any" else None
         if sort == "date":
-            res = self._whoosh_search(plan.query, limit=end, sortedby="day", reverse=True)
+            res = self._whoosh_search(found.query, limit=end, sortedby="day", reverse=True,
+                                      filter=found.allowed)
             # Sorted results have no relevance score (whoosh puts the sort key there).
             return [(h.docnum, None) for h in res][end - limit:], len(res)
         if self._searcher.doc_count_all() < ARRAY_SCORING_FROM:
-            return self._run_whoosh(plan, limit, end)
-        return self._run_arrays(plan, limit, end)
+            return self._run_whoosh(found, tiers, limit, end)
+        return self._run_arrays(found, tiers, limit, end)
 
-    def _run_arrays(self, plan: QueryPlan, limit: int, end: int):
+    def _run_arrays(self, found: MatchSet, tiers: Optional[wq.Query], limit: int, end: int):
         if self._scorer is None:
             from .storage.scorer import ArrayScorer
 
             self._scorer = ArrayScorer(self._searcher)
         scorer = self._scorer
-        mask, scores = scorer.evaluate(plan.query)
+        mask, scores = scorer.evaluate(found.query)
+        if found.allowed is not None:
+            allowed = mask.copy()
+            allowed[:] = False
+            allowed[list(found.allowed)] = True
+            mask = mask & allowed
         total = int(mask.sum())
-        if plan.all_words is None:
+        if tiers is None:
             docs = list(scorer.ranked(mask, scores, end))
         else:
             # Short keyword queries: documents with every word first, then the rest.
-            every, _ = scorer.evaluate(plan.all_words)
+            every, _ = scorer.evaluate(tiers)
             docs = list(scorer.ranked(mask & every, scores, end))
             if len(docs) < end:
                 docs += list(scorer.ranked(mask & ~every, scores, end - len(docs)))
         return [(int(d), float(scores[d])) for d in docs[end - limit:]], total
 
-    def _run_whoosh(self, plan: QueryPlan, limit: int, end: int):
+    def _run_whoosh(self, found: MatchSet, tiers: Optional[wq.Query], limit: int, end: int):
         # Every match is scored (limit=None): whoosh's top-N pruning, which swaps in
         # cheaper matchers as the lowest kept score rises, loses documents that belong
         # in the top N and counts too few matches (whoosh 2.7).
         s = self._searcher
         # (whoosh takes an empty filter for no filter: tiers only when some document has every word)
-        every = set(s.docs_for_query(plan.all_words)) if plan.all_words is not None else set()
+        every = set(s.docs_for_query(tiers)) if tiers is not None else set()
         if not every:
-            res = self._whoosh_search(plan.query, limit=None)
+            res = self._whoosh_search(found.query, limit=None, filter=found.allowed)
             return [(h.docnum, h.score) for h in res[end - limit:end]], len(res)
         # Short keyword queries: documents with every word first, then the rest.
-        first = self._whoosh_search(plan.query, limit=None, filter=every)
-        rest = self._whoosh_search(plan.query, limit=None, mask=every)
+        first = self._whoosh_search(found.query, limit=None, filter=every)
+        rest = self._whoosh_search(found.query, limit=None, mask=every)
         ranked = [(h.docnum, h.score) for h in first[:end]]
         ranked += [(h.docnum, h.score) for h in rest[:end - len(ranked)]]
         return ranked[end - limit:], len(first) + len(rest)
 
     def _whoosh_search(self, query: wq.Query, **options):
-        """whoosh's search of ``query``, with excluded documents (NOT) as a mask.
-
-        whoosh 2.7's AndNot matcher keeps a document that the excluded part matches
-        when the excluded part's first match comes before the required part's first:
-        the excluded documents are collected apart and masked out instead.
-        """
+        """whoosh's search of ``query``, with excluded documents (NOT) as a mask
+        (see matchset.matching_docs on AndNot); ``filter=None`` is no filter."""
+        if options.get("filter") is None:
+            options.pop("filter", None)
         if isinstance(query, wq.AndNot):
             excluded = set(self._searcher.docs_for_query(query.b))
             if excluded:
@@ -227,13 +205,14 @@ class Searcher:
             query = query.a
         return self._searcher.search(query, **options)
 
-    def _facets(self, query: wq.Query) -> Dict[str, Dict[str, int]]:
+    def _facets(self, found: MatchSet) -> Dict[str, Dict[str, int]]:
         out: Dict[str, Dict[str, int]] = {}
-        if query is wq.NullQuery:
+        if found.query is wq.NullQuery or found.allowed == set():
             return {"province": {}, "year": {}}
         res = self._whoosh_search(
-            query,
+            found.query,
             limit=1,
+            filter=found.allowed,
             groupedby={
                 "province": sorting.FieldFacet("province", allow_overlap=False, maptype=sorting.Count),
                 "year": sorting.FieldFacet("year", maptype=sorting.Count),
@@ -260,14 +239,20 @@ class Searcher:
         stored["agencies"] = [a for a in (stored.get("agencies") or "").split(",") if a]
         return stored
 
-    def marks(self, text: str, query: str) -> List[Tuple[int, int]]:
+    def marks(self, text: str, query: str, match: str = "auto") -> List[Tuple[int, int]]:
         """[start, end) spans of ``text`` that ``query`` matches (for showing a whole document)."""
-        return match_spans(text, build_query(self._searcher.reader(), query, self.weights))
+        return match_spans(text, self._marks_for(text, query, match))
 
-    def highlight(self, text: str, query: str, snippets: int = 3) -> List[Snippet]:
+    def highlight(self, text: str, query: str, snippets: int = 3, match: str = "auto") -> List[Snippet]:
         """Snippets of ``text`` for ``query`` (for showing one document)."""
-        plan = build_query(self._searcher.reader(), query, self.weights)
-        return make_snippets(text, plan, snippets)
+        return make_snippets(text, self._marks_for(text, query, match), snippets)
+
+    def _marks_for(self, text: str, query: str, match: str):
+        """The query's words to mark in ``text``: as typed, or as a search would relax them."""
+        plan = build_query(self._searcher.reader(), query, self.weights, match=match)
+        if match_spans(text, plan.marks):
+            return plan.marks
+        return folded_marks(plan.marks, self._searcher.reader())
 
 
 def search(index: Index, text: str, **options) -> SearchResults:

@@ -4,17 +4,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, List, Optional, Tuple
+from typing import List, Optional, Sequence, Tuple
 
 from .analysis import analyze_text, fold, normalize_token
+from .query import QueryWord
 from .schema import page_of
-
-if TYPE_CHECKING:
-    from .query import QueryPlan
 
 __all__ = ["SNIPPET_CHARS", "Snippet", "match_spans", "make_snippets", "set_pages"]
 
 SNIPPET_CHARS = 200
+_SYLLABLE = re.compile(r"[^\W_]+")  # a syllable of stored text, as the index counts them
+_MAX_RUN = 8  # words of a run looked for side by side in the text
 
 
 @dataclass
@@ -42,42 +42,87 @@ def set_pages(snippets: List[Snippet], pages: Optional[str]) -> None:
         snip.page = page_of(offset, pages)
 
 
-def match_spans(text: str, plan: QueryPlan) -> List[Tuple[int, int]]:
-    """Spans of ``text`` matching a query word: exact, or folded for unaccented words."""
-    exact, folded = plan.highlight_exact, plan.highlight_folded
-    if not exact and not folded:
+def match_spans(text: str, marks: Sequence[Sequence[QueryWord]]) -> List[Tuple[int, int]]:
+    """Spans of ``text`` holding the query's words, as the query matches them.
+
+    ``marks`` are runs of query words in query order. Within a run, words that stand
+    side by side in the text as they do in the query are marked there only (a name
+    typed as "ho thu anh" marks the name, not every "thu"); the other words are
+    marked wherever they occur.
+    """
+    runs = [list(run) for run in marks if run]
+    if not runs:
         return []
     lowered = fold(text.lower())
     if len(lowered) != len(text):  # lowercasing or folding changed lengths: rare scripts
-        return _match_spans_by_tokens(text, exact, folded)
-    # Find candidates in the folded text with one regex, then check each exactly.
-    pattern = _span_pattern(frozenset(fold(t) for t in exact) | frozenset(folded))
+        find = _finder_by_tokens(text)
+    else:
+        def find(words):
+            return _occurrences(text, lowered, tuple(words))
+    spans: List[Tuple[int, int]] = []
+    for run in runs:
+        covered = [False] * len(run)
+        # (A long question's words are marked one by one: its runs cost too many scans.)
+        for size in range(len(run) if len(run) <= _MAX_RUN else 1, 1, -1):
+            for i in range(len(run) - size + 1):
+                if any(covered[i:i + size]):
+                    continue
+                found = find(run[i:i + size])
+                if found:
+                    spans += found
+                    covered[i:i + size] = [True] * size
+        spans += [span for word, done in zip(run, covered) if not done for span in find([word])]
+    return _merge_spans(spans)
+
+
+def _expected(words: Sequence[QueryWord]) -> List[Tuple[str, str, bool]]:
+    """The syllables ``words`` stand for, in order: (as typed, folded, matched as typed)."""
+    out = []
+    for word in words:
+        for syllable in word.syllables:
+            for part in _SYLLABLE.findall(syllable):
+                out.append((part, fold(part), word.exact))
+    return out
+
+
+@lru_cache(maxsize=512)
+def _sequence_pattern(folded: Tuple[str, ...]) -> "re.Pattern":
+    body = r"[\W_]+".join(re.escape(f) for f in folded)
+    return re.compile(r"(?<![^\W_])%s(?![^\W_])" % body)
+
+
+def _occurrences(text: str, lowered: str, words: Tuple[QueryWord, ...]) -> List[Tuple[int, int]]:
+    expected = _expected(words)
+    if not expected:
+        return []
+    pattern = _sequence_pattern(tuple(f for _, f, _ in expected))
     spans = []
     for m in pattern.finditer(lowered):
-        norm = normalize_token(text[m.start():m.end()])
-        if norm in exact or m.group(0) in folded:
-            spans.append((m.start(), m.end()))
-    return _merge_spans(spans)
+        if any(exact for _, _, exact in expected):
+            found = _SYLLABLE.findall(text[m.start():m.end()])
+            if len(found) != len(expected) or any(
+                    exact and normalize_token(f) != typed for f, (typed, _, exact) in zip(found, expected)):
+                continue
+        spans.append((m.start(), m.end()))
+    return spans
 
 
-@lru_cache(maxsize=256)
-def _span_pattern(terms: frozenset) -> "re.Pattern":
-    alternatives = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
-    return re.compile(r"(?<![^\W_])(?:%s)(?![^\W_])" % alternatives)
+def _finder_by_tokens(text: str):
+    """Sequence search over the analyzed syllables (for text whose case or folding changes length)."""
+    found = [(normalize_token(s), start, end) for s, start, end in analyze_text(text, segment=False).syllables]
+    folded = [fold(s) for s, _, _ in found]
 
+    def find(words) -> List[Tuple[int, int]]:
+        expected = _expected(words)
+        n = len(expected)
+        spans = []
+        for i in range(len(found) - n + 1):
+            if all(folded[i + k] == f and (not exact or found[i + k][0] == typed)
+                   for k, (typed, f, exact) in enumerate(expected)):
+                spans.append((found[i][1], found[i + n - 1][2]))
+        return spans
 
-def _match_spans_by_tokens(text: str, exact: set, folded: set) -> List[Tuple[int, int]]:
-    analysis = analyze_text(text, segment=False)
-    spans = []
-    for surface, start, end in analysis.syllables:
-        norm = normalize_token(surface)
-        if norm in exact or fold(norm) in folded:
-            spans.append((start, end))
-    for surface, start, end, _ in analysis.compounds:
-        norm = normalize_token(surface)
-        if norm in exact or fold(norm) in folded:
-            spans.append((start, end))
-    return _merge_spans(spans)
+    return find
 
 
 def _merge_spans(spans: List[Tuple[int, int]]) -> List[Tuple[int, int]]:
@@ -106,9 +151,10 @@ def _cut_right(text: str, pos: int) -> int:
     return pos
 
 
-def make_snippets(text: str, plan: QueryPlan, count: int = 3, width: int = SNIPPET_CHARS) -> List[Snippet]:
-    """Up to ``count`` passages of about ``width`` characters, best first."""
-    spans = match_spans(text, plan)
+def make_snippets(text: str, marks: Sequence[Sequence[QueryWord]], count: int = 3,
+                  width: int = SNIPPET_CHARS) -> List[Snippet]:
+    """Up to ``count`` passages of about ``width`` characters, best first, none twice."""
+    spans = match_spans(text, marks)
     if not spans:
         end = _cut_right(text, min(len(text), width))
         return [Snippet(text[:end].strip(), [], 0)] if text.strip() else []
@@ -122,19 +168,24 @@ def make_snippets(text: str, plan: QueryPlan, count: int = 3, width: int = SNIPP
         windows.append((len(distinct), len(inside), -lo, lo, hi))
     windows.sort(reverse=True)
     chosen: List[Tuple[int, int]] = []
-    for _, _, _, lo, hi in windows:
-        if all(hi <= a or lo >= b for a, b in chosen):
-            chosen.append((lo, hi))
-        if len(chosen) >= count:
-            break
+    seen = set()  # a passage repeated in the text (a title above its body) is shown once
     out = []
-    for lo, hi in chosen:
+    for _, _, _, lo, hi in windows:
+        if not all(hi <= a or lo >= b for a, b in chosen):
+            continue
+        chosen.append((lo, hi))
         # Trim whitespace and line breaks at the ends, keeping offsets right.
         while lo < hi and text[lo].isspace():
             lo += 1
         while hi > lo and text[hi - 1].isspace():
             hi -= 1
         passage = text[lo:hi]
+        key = " ".join(passage.split()).lower()
+        if key in seen:
+            continue
+        seen.add(key)
         marks = [(a - lo, b - lo) for a, b in spans if a >= lo and b <= hi]
         out.append(Snippet(passage, marks, lo))
+        if len(out) >= count:
+            break
     return out

@@ -6,6 +6,7 @@ from searchidx.storage import engine
 from searchidx.writer import IndexWriter
 from searchidx import Searcher, open_index
 from searchidx.indexer import index_paths
+from searchidx.matchset import MatchSet
 from searchidx.query import build_query
 from searchidx.storage.scorer import ArrayScorer
 
@@ -71,8 +72,10 @@ def test_both_ways_of_running_a_query_rank_alike(corpus_index, page):
     with Searcher(open_index(corpus_index)) as searcher:
         for text in QUERIES:
             plan = build_query(searcher._searcher.reader(), text, searcher.weights)
-            by_whoosh = searcher._run_whoosh(plan, 5, 5 * page)
-            by_arrays = searcher._run_arrays(plan, 5, 5 * page)
+            found = MatchSet.as_asked(plan)
+            tiers = plan.all_words if plan.mode == "any" else None
+            by_whoosh = searcher._run_whoosh(found, tiers, 5, 5 * page)
+            by_arrays = searcher._run_arrays(found, tiers, 5, 5 * page)
             assert [d for d, _ in by_arrays[0]] == [d for d, _ in by_whoosh[0]], text
             assert by_arrays[1] == by_whoosh[1], text
 

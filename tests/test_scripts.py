@@ -199,17 +199,17 @@ def test_run_jsonl_format(corpus_index, toml_script, invoke):
     lines = [json.loads(line) for line in res.stdout.splitlines()]
     assert [rec["query"] for rec in lines] == ["nhan-quyen", "all-provinces"]
     first = lines[0]
-    assert set(first) == {"query", "total", "took_ms", "hits"}
+    assert set(first) == {"query", "total", "match", "notice", "took_ms", "hits"}
     assert first["total"] >= len(first["hits"]) >= 1
     assert isinstance(first["took_ms"], float) and first["took_ms"] > 0
     hit = first["hits"][0]
-    assert set(hit) == {"rank", "id", "score", "title", "date", "province", "snippets"}
+    assert set(hit) == {"rank", "id", "score", "title", "date", "province", "snippets", "missing"}
     assert hit["rank"] == 1 and hit["province"] == "Hậu Giang"
     assert len(hit["snippets"]) == 1  # the run default: one snippet per hit
     snippet = hit["snippets"][0]
     for start, end in snippet["marks"]:
         assert snippet["text"][start:end]
-    assert set(lines[1]) == {"query", "total", "took_ms", "hits", "facets"}
+    assert set(lines[1]) == {"query", "total", "match", "notice", "took_ms", "hits", "facets"}
     assert len(lines[1]["hits"]) <= 2
 
 
@@ -228,7 +228,7 @@ def test_run_csv_format(corpus_index, toml_script, invoke):
     res = invoke(corpus_index, "run", toml_script, "--format", "csv", "--snippets", "0")
     assert res.exit_code == 0, res.output
     rows = list(csv.reader(io.StringIO(res.stdout)))
-    assert rows[0] == ["query", "rank", "id", "score", "title", "date", "province", "snippet"]
+    assert rows[0] == ["query", "rank", "id", "score", "title", "date", "province", "snippet", "missing"]
     assert len(rows) > 1
     assert {row[0] for row in rows[1:]} <= {"nhan-quyen", "all-provinces"}
     assert all(row[7] == "" for row in rows[1:])  # --snippets 0

@@ -22,11 +22,15 @@ from .group import State, cli, pass_state
 @click.option("--sort", type=click.Choice(["score", "date"]), default="score", show_default=True,
               help="Rank by relevance or newest first.")
 @click.option("--facets", is_flag=True, help="Count the hits by province and year.")
+@click.option("--all", "match", flag_value="all",
+              help="Hits hold every word (the default, unless the query reads as a question).")
+@click.option("--any", "match", flag_value="any",
+              help="Ranked retrieval: hits hold any word, those with every word first.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON document: hits, marks, facets.")
 @output.color_option
 @pass_state
-def search(state: State, query, limit, page, date_from, date_to, province, sort, facets, as_json,
-           color) -> None:
+def search(state: State, query, limit, page, date_from, date_to, province, sort, facets, match,
+           as_json, color) -> None:
     """Search the index with QUERY and print ranked hits with snippets.
 
     QUERY takes words with or without diacritics, "quoted phrases", AND, OR,
@@ -34,12 +38,19 @@ def search(state: State, query, limit, page, date_from, date_to, province, sort,
     date: (date:2023-10, date:[2023-01 TO 2023-06]). A search with no hits
     exits with status 0.
 
+    Hits hold every word of the query (a word of several syllables where they
+    stand side by side; a word typed with diacritics as typed). A question
+    ("?", a question word, or more than 8 words) is ranked retrieval instead:
+    hits hold any word. When no document holds every word, the output says so
+    and shows those holding the most, each with the words it lacks.
+
     Example:
 
     \b
         searchidx search "nhan quyen"
         searchidx search "quyền con người" --province "Hà Giang" --facets
         searchidx search "chuyen doi so" --from 2023-01 --to 2024-12 --json
+        searchidx search "tham nhung hoi lo" --any
     """
     from ..search import Searcher
 
@@ -50,7 +61,8 @@ def search(state: State, query, limit, page, date_from, date_to, province, sort,
     index = state.open()
     with Searcher(index) as searcher:
         results = searcher.search(query, limit=limit, page=page, date_from=date_from,
-                                  date_to=date_to, province=province, sort=sort, facets=facets)
+                                  date_to=date_to, province=province, sort=sort, facets=facets,
+                                  match=match or "auto")
     for warning in results.warnings:
         output.warn(warning)
     if as_json:
@@ -69,8 +81,11 @@ def _print_results(results, mode: str, width: int) -> None:
     else:
         last = first + len(results.hits) - 1
         noun = "hit" if total == 1 else "hits"
-        output.echo(f"{total} {noun} for {shown}, showing {first}-{last} "
+        how = " (ranked: any word)" if results.match == "any" else ""
+        output.echo(f"{total} {noun} for {shown}{how}, showing {first}-{last} "
                     f"({results.took_ms:.0f} ms)", mode)
+    if results.notice:
+        output.echo(f"Note: {results.notice}.", mode)
     if results.suggestions:
         marked = (output.mark(s, mode) for s in results.suggestions)
         output.echo("Did you mean: " + " | ".join(marked), mode)
@@ -83,6 +98,8 @@ def _print_results(results, mode: str, width: int) -> None:
         lines[0] = head + lines[0].lstrip()
         score = f"score {hit.score:.2f}" if hit.score is not None else "sorted by date"
         meta = [hit.date or "no date", hit.province or "no province", hit.id, score]
+        if hit.missing:
+            meta.append("missing: " + ", ".join(hit.missing))
         lines += output.wrap_marked(" · ".join(meta), [], width, pad, "plain")
         for line in lines:
             output.echo(line, mode)

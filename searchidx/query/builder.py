@@ -1,13 +1,14 @@
-"""Building the whoosh query of a parsed query: what must match, and what ranks.
+"""Building the whoosh queries of a parsed query: what must match, and what ranks.
 
-Free words are all optional and rank (see ranking.py); everything else (phrases,
-fields, AND / OR / NOT groups) must hold. Words typed with diacritics match
-exactly, words typed without match folded.
+A keyword query matches the documents that hold every one of its words (see
+words.py for what a word is and what holding it takes). A natural-language
+question keeps ranked retrieval: any of its words may match, and the ranking
+(ranking.py) orders them. Phrases, fields and AND / OR / NOT groups always hold.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import List, Optional, Sequence
 
 from whoosh import query as wq
@@ -16,69 +17,110 @@ from ..analysis import fold
 from ..errors import QueryError, quoted
 from .filters import date_range_query, province_query
 from .language import All, Any_, FieldFilter, Node, Not, Phrase, Seq, Words, parse_query
-from .ranking import RankingWeights, scoring_query
+from .ranking import QUESTION_WORDS, QUESTION_WORDS_EXACT, RankingWeights, scoring_query
 from .units import Unit, query_units, syllables
+from .words import QueryWord, query_words, word_query
 
-__all__ = ["QueryPlan", "QueryBuilder", "build_query"]
+__all__ = ["QueryPlan", "QueryBuilder", "build_query", "MATCH_MODES", "MAX_KEYWORDS", "reads_as_question"]
+
+MATCH_MODES = ("auto", "all", "any")
+# A query of more words than this reads as a question (ranked, any word), as does
+# one with "?" or a question word: see bench/RESULTS.md, "What a query matches".
+MAX_KEYWORDS = 8
+# Question words that start or end a question; "bao" only in "bao nhiêu", "bao lâu".
+_ASKING = frozenset({"gì", "nào", "sao", "đâu", "ai", "mấy", "bao nhiêu", "bao lâu", "bao giờ"})
+_ASKING_FOLDED = frozenset({"gi", "nao", "dau", "bao nhieu", "bao lau", "bao gio"})
 
 
 @dataclass
 class QueryPlan:
-    """The whoosh query and what highlighting needs to know about it."""
+    """The queries of one search, and what highlighting needs to know about it."""
 
-    query: wq.Query
-    all_words: Optional[wq.Query]  # documents with every free word (short queries), else None
-    highlight_exact: set
-    highlight_folded: set
+    words: List[QueryWord]  # the free words (every hit holds them all in mode "all")
+    constraints: List[wq.Query]  # phrases, fields, groups and filters: always hold
+    excluded: List[wq.Query]  # NOT parts
+    scoring: Optional[wq.Query]  # ranks the hits (optional terms)
+    mode: str  # "all" (every word) or "any" (ranked, any word)
+    marks: List[List[QueryWord]]  # runs of words to highlight, each in query order
     units: List[Unit]
     warnings: List[str]
+    all_words: Optional[wq.Query] = None  # mode "any", short: documents with every word rank first
+    query: wq.Query = field(default=wq.NullQuery)
+
+    def __post_init__(self) -> None:
+        self.query = self.query_for(self.words)
+
+    def query_for(self, words: Sequence[QueryWord]) -> wq.Query:
+        """The hits when the free words are ``words`` (the plan's own, or a relaxed form)."""
+        positives = list(self.constraints)
+        if self.mode == "all":
+            positives += [word_query(w) for w in words]
+        if positives:
+            query = wq.And(positives)
+            if self.scoring is not None:
+                query = wq.AndMaybe(query, self.scoring)
+        elif self.mode == "any" and self.scoring is not None:
+            query = self.scoring
+        else:
+            return wq.NullQuery
+        if self.excluded:
+            query = wq.AndNot(query, wq.Or(self.excluded))
+        return query
+
+    def some_words_query(self, words: Sequence[QueryWord]) -> wq.Query:
+        """The documents that hold any of ``words`` (and the rest of the query), ranked."""
+        query: wq.Query = wq.And(list(self.constraints) + [wq.Or([word_query(w) for w in words])])
+        if self.scoring is not None:
+            query = wq.AndMaybe(query, self.scoring)
+        if self.excluded:
+            query = wq.AndNot(query, wq.Or(self.excluded))
+        return query
 
 
 class QueryBuilder:
     """Turns syntax tree nodes into whoosh queries, collecting on the way the free words
     that rank and the words to highlight."""
 
-    def __init__(self):
-        self.highlight_exact: set = set()
-        self.highlight_folded: set = set()
+    def __init__(self, reader=None):
+        self.reader = reader
+        self.marks: List[List[QueryWord]] = []
         self.free_units: List[Unit] = []
         self.free_words: List[str] = []
 
     # -- boolean matches -------------------------------------------------
-    def unit_match(self, unit: Unit, fields=("body", "title")) -> wq.Query:
-        folded_fields = {"body": "body_folded", "title": "title_folded"}
-        if unit.accented:
-            self.highlight_exact.add(unit.exact)
-            return wq.Or([wq.Term(f, unit.exact) for f in fields])
-        self.highlight_folded.add(unit.folded)
-        return wq.Or([wq.Term(folded_fields[f], unit.folded) for f in fields])
+    def phrase_match(self, text: str) -> Optional[wq.Query]:
+        """The syllables side by side, as typed: one word the user grouped with quotes."""
+        parts = tuple(syllables(text))
+        if not parts:
+            return None
+        word = QueryWord(parts, fold(" ".join(parts)) != " ".join(parts))
+        self.marks.append([word])
+        if len(parts) == 1:
+            return word_query(word)
+        # The body fields hold the title too; the title's words only add to the score.
+        title_words = wq.And([wq.Term("title_folded", f) for f in dict.fromkeys(word.folded)])
+        return wq.AndMaybe(word_query(word), title_words)
 
-    def phrase_match(self, text: str, fields=("body", "title")) -> Optional[wq.Query]:
-        """Syllables in order (folded positions); an accented phrase's syllables exactly."""
-        typed = syllables(text)
+    def words_match(self, text: str) -> Optional[wq.Query]:
+        words = query_words(text, self.reader)
+        if not words:
+            return None
+        self.marks.append(words)
+        return wq.And([word_query(w) for w in words])
+
+    def title_match(self, value: str) -> Optional[wq.Query]:
+        """Every syllable in the title; several, side by side."""
+        typed = syllables(value)
         if not typed:
             return None
-        folded = [fold(s) for s in typed]
-        self.highlight_folded.update(f for s, f in zip(typed, folded) if s == f)
-        self.highlight_exact.update(s for s, f in zip(typed, folded) if s != f)
-        per_field = {}
-        for name in fields:
-            in_order = _in_order(name, folded)
-            exact = [wq.Term(name, s) for s, f in zip(typed, folded) if s != f]
-            per_field[name] = wq.And([in_order] + exact) if exact else in_order
-        if "body" in per_field and "title" in per_field:
-            # The body fields hold the title too, so a phrase of the title is a phrase of
-            # the body; the title's words only add to the score. (A positional match in
-            # the title would run in Python, one candidate at a time.)
-            title_words = wq.And([wq.Term("title_folded", f) for f in dict.fromkeys(folded)])
-            return wq.AndMaybe(per_field["body"], title_words)
-        return wq.Or(list(per_field.values()))
-
-    def words_match(self, text: str, fields=("body", "title")) -> Optional[wq.Query]:
-        units, _ = query_units(text)
-        if not units:
-            return None
-        return wq.And([self.unit_match(u, fields) for u in units])
+        terms = []
+        for s in typed:
+            folded = fold(s)
+            terms.append(wq.Term("title", s) if folded != s else wq.Term("title_folded", folded))
+        if len(typed) == 1:
+            return terms[0]
+        return wq.And([wq.Phrase("title_folded", [fold(s) for s in typed])]
+                      + [t for t in terms if t.fieldname == "title"])
 
     def field_match(self, node: FieldFilter) -> Optional[wq.Query]:
         name, value = node.field, node.value.strip()
@@ -95,7 +137,7 @@ class QueryBuilder:
         if name == "id":
             return wq.Term("id", value)
         if name == "title":
-            return self.phrase_match(value, fields=("title",)) if " " in value else self.words_match(value, ("title",))
+            return self.title_match(value)
         if name == "people":
             terms = [fold(s) for s in syllables(value)]
             if not terms:
@@ -130,74 +172,70 @@ class QueryBuilder:
 
     def match_quietly(self, node: Node) -> Optional[wq.Query]:
         """A match for an excluded part: its words must not be highlighted or scored."""
-        saved = (set(self.highlight_exact), set(self.highlight_folded),
-                 list(self.free_units), list(self.free_words))
+        saved = (list(self.marks), list(self.free_units), list(self.free_words))
         try:
             return self.match(node)
         finally:
-            self.highlight_exact, self.highlight_folded, self.free_units, self.free_words = saved
+            self.marks, self.free_units, self.free_words = saved
 
     # -- free words --------------------------------------------------------
     def collect(self, text: str) -> None:
-        """Remember free words for scoring and highlighting."""
+        """Remember free words for scoring."""
         units, words = query_units(text)
         self.free_units.extend(units)
         self.free_words.extend(words)
-        for u in units:
-            if u.accented:
-                self.highlight_exact.add(u.exact)
-            else:
-                self.highlight_folded.add(u.folded)
+
+
+def reads_as_question(text: str, words: Sequence[QueryWord]) -> bool:
+    """Whether free query text asks a question (ranked retrieval) rather than lists keywords."""
+    if "?" in text or len(words) > MAX_KEYWORDS:
+        return True
+    for word in words:
+        if word.text in _ASKING or (not word.exact and word.text in _ASKING_FOLDED):
+            return True
+    return False
 
 
 def build_query(reader, text: str, weights: Optional[RankingWeights] = None,
-                filters: Sequence[wq.Query] = ()) -> QueryPlan:
-    """Turn user query text into a ranked whoosh query (plus the filters given)."""
+                filters: Sequence[wq.Query] = (), match: str = "auto") -> QueryPlan:
+    """Turn user query text into the plan of one search (plus the filters given).
+
+    ``match``: "all" (every word), "any" (ranked, any word) or "auto" (every word,
+    unless the text reads as a question).
+    """
+    if match not in MATCH_MODES:
+        raise QueryError(f"unknown match mode {match!r}: use all, any or auto")
     weights = weights or RankingWeights()
     parsed = parse_query(text)
-    builder = QueryBuilder()
+    builder = QueryBuilder(reader)
     root = parsed.root
     nodes = root.nodes if isinstance(root, Seq) else [root]
     free = [n for n in nodes if isinstance(n, Words)]
     required = [n for n in nodes if not isinstance(n, Words)]
+    words: List[QueryWord] = []
     for n in free:
         builder.collect(n.text)
+        found = query_words(n.text, reader)
+        words.extend(found)
+        if found:
+            builder.marks.append(found)
     free_units = list(builder.free_units)
     must = [builder.match(n) for n in required]
     must = [m for m in must if m is not None]
-    units = builder.free_units
-    scoring = scoring_query(reader, weights, units, builder.free_words)
+    free_text = " ".join(n.text for n in free)
+    if match == "auto":
+        match = "any" if reads_as_question(free_text, words) else "all"
+    if match == "any":
+        # Question words ask; they are not what the user wants marked.
+        builder.marks = [[w for w in run if w.text not in QUESTION_WORDS_EXACT
+                          and (w.exact or w.text not in QUESTION_WORDS)] for run in builder.marks]
+        builder.marks = [run for run in builder.marks if run]
+    scoring = scoring_query(reader, weights, builder.free_units, builder.free_words)
     all_words = None
     # "Up to 3 words" counts pyvi's words: "giảm nghèo Hà Giang" is two.
-    if free_units and len(builder.free_words) <= weights.all_words_first_upto:
-        all_words = wq.And([_unit_any(u) for u in free_units])
-
+    if match == "any" and free_units and len(builder.free_words) <= weights.all_words_first_upto:
+        all_words = wq.And([word_query(w) for w in words])
     positives = [m for m in must if not isinstance(m, wq.Not)] + list(filters)
     negatives = [m.query for m in must if isinstance(m, wq.Not)]
-    if positives:
-        base = wq.And(positives)
-        query = wq.AndMaybe(base, scoring) if scoring is not None else base
-    elif scoring is not None:
-        query = scoring
-    else:
-        query = wq.NullQuery
-    if negatives and query is not wq.NullQuery:
-        query = wq.AndNot(query, wq.Or(negatives))
-    return QueryPlan(query, all_words, builder.highlight_exact, builder.highlight_folded,
-                     units, parsed.warnings)
-
-
-def _in_order(field: str, folded: List[str]) -> wq.Query:
-    """Folded syllables in this order: pair terms in the body, positions in the title."""
-    if len(folded) == 1:
-        return wq.Term(field + "_folded", folded[0])
-    if field == "body":
-        return wq.And([wq.Term("body_pairs", a + "_" + b) for a, b in zip(folded, folded[1:])])
-    return wq.Phrase(field + "_folded", folded)
-
-
-def _unit_any(unit: Unit) -> wq.Query:
-    """A document has this word: exactly when typed with marks, folded otherwise."""
-    if unit.accented:
-        return wq.Or([wq.Term("body", unit.exact), wq.Term("title", unit.exact)])
-    return wq.Or([wq.Term("body_folded", unit.folded), wq.Term("title_folded", unit.folded)])
+    return QueryPlan(words, positives, negatives, scoring, match,
+                     builder.marks, builder.free_units, parsed.warnings, all_words=all_words)

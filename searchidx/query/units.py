@@ -20,8 +20,12 @@ class Unit:
 
 
 def query_units(text: str) -> Tuple[List[Unit], List[str]]:
-    """Query words of ``text`` (syllables and compounds) and pyvi's words of it."""
-    analysis = analyze_text(text, segment=True)
+    """Query words of ``text`` (syllables and compounds) and pyvi's words of it.
+
+    The text is lowercased first: pyvi segments by letter case, and case must not
+    change what a query matches or how it ranks.
+    """
+    analysis = analyze_text(text.lower(), segment=True)
     covered = set()
     units: List[Unit] = []
     by_pos = {}

@@ -18,7 +18,7 @@ else:  # pragma: no cover - exercised on older Pythons only
 
 __all__ = ["OPTION_KEYS", "ScriptQuery", "Script", "load_script", "parse_script"]
 
-OPTION_KEYS = ("limit", "page", "from", "to", "province", "sort", "facets", "snippets")
+OPTION_KEYS = ("limit", "page", "from", "to", "province", "sort", "facets", "snippets", "any", "all")
 
 
 @dataclass
@@ -199,9 +199,12 @@ def _option(key: str, value: Any):
         if value not in ("score", "date"):
             raise ValueError(f"must be score or date, not {value!r}")
         return key, value
-    if key == "facets":
+    if key in ("facets", "any", "all"):
         if not isinstance(value, bool):
             raise ValueError(f"must be true or false, not {value!r}")
+        if key in ("any", "all"):
+            # any = true: ranked, any word; all = true: every word; false: the default.
+            return "match", key if value else "auto"
         return key, value
     raise ValueError("unknown option")  # pragma: no cover - keys are checked first
 

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 __all__ = ["FORMATS", "CSV_COLUMNS", "result_record", "table_lines", "write_results"]
 
 FORMATS = ("table", "json", "jsonl", "csv")
-CSV_COLUMNS = ("query", "rank", "id", "score", "title", "date", "province", "snippet")
+CSV_COLUMNS = ("query", "rank", "id", "score", "title", "date", "province", "snippet", "missing")
 
 
 def result_record(result: QueryResult) -> dict:
@@ -23,6 +23,8 @@ def result_record(result: QueryResult) -> dict:
     record = {
         "query": result.name,
         "total": result.total,
+        "match": result.match,
+        "notice": result.notice,
         "took_ms": round(result.took_ms, 2),
         "hits": [
             {
@@ -33,6 +35,7 @@ def result_record(result: QueryResult) -> dict:
                 "date": hit.date,
                 "province": hit.province,
                 "snippets": [s.to_dict() for s in hit.snippets],
+                "missing": hit.missing,
             }
             for hit in result.hits
         ],
@@ -54,10 +57,14 @@ def _cut(text: str, width: int) -> str:
 def table_lines(result: QueryResult, width: int = 100) -> List[str]:
     """A readable summary of one query's hits."""
     noun = "hit" if result.total == 1 else "hits"
-    lines = [f"{result.name}: {result.total} {noun} ({result.took_ms:.1f} ms)  q={result.query.q!r}"]
+    how = " (ranked: any word)" if result.match == "any" else ""
+    lines = [f"{result.name}: {result.total} {noun}{how} ({result.took_ms:.1f} ms)  q={result.query.q!r}"]
+    if result.notice:
+        lines.append(f"  Note: {result.notice}.")
     for hit in result.hits:
         head = f"  {hit.rank:>3}. {hit.date or '-':<10} {_cut(hit.province or '-', 14):<14} "
-        lines.append(head + _cut(f"{hit.title} [{hit.id}]", max(20, width - len(head))))
+        missing = f" (missing: {', '.join(hit.missing)})" if hit.missing else ""
+        lines.append(head + _cut(f"{hit.title} [{hit.id}]{missing}", max(20, width - len(head))))
         if hit.snippets:
             lines.append(" " * 7 + _cut(hit.snippets[0].text, max(20, width - 7)))
     return lines
@@ -90,7 +97,7 @@ def write_results(
             for hit in result.hits:
                 snippet = _one_line(hit.snippets[0].text) if hit.snippets else ""
                 writer.writerow([result.name, hit.rank, hit.id, hit.score, hit.title,
-                                 hit.date or "", hit.province or "", snippet])
+                                 hit.date or "", hit.province or "", snippet, "; ".join(hit.missing)])
         else:
             if count:
                 out.write("\n")

@@ -32,6 +32,8 @@ class QueryResult:
     hits: list  # of searchidx.search.Hit
     facets: Dict[str, Dict[str, int]] = field(default_factory=dict)
     warnings: List[str] = field(default_factory=list)
+    match: str = "all"  # how the hits were found (searchidx.results.MATCH_KINDS)
+    notice: Optional[str] = None  # one line when they were not found as asked
 
     @property
     def name(self):
@@ -108,7 +110,8 @@ def iter_results(
                 result = _run_new(searcher, query, options, seen)
             else:
                 res = searcher.search(query.q, suggest=False, **options)
-                result = QueryResult(query, res.total, res.took_ms, res.hits, res.facets, res.warnings)
+                result = QueryResult(query, res.total, res.took_ms, res.hits, res.facets, res.warnings,
+                                     res.match, res.notice)
             yield result
         if new:
             _save_state(state_file, script, seen)

@@ -1,0 +1,147 @@
+"""The words of a keyword query, and what it takes for a document to hold each one.
+
+A query word is one syllable, several syllables that make one word ("tham nhũng",
+"Ủy ban nhân dân"), or one compound token (15/2020/NĐ-CP, 17.670). A document
+holds a word of several syllables where they stand side by side. A word typed
+with diacritics is held as typed (case, NFC/NFD and tone placement aside); a word
+typed without them is held in any accent form.
+
+Where the words begin and end: a query typed with diacritics is segmented by pyvi,
+which reads them well; pyvi splits text without diacritics badly, so there the
+index decides: syllables are one word when the documents where they stand
+together mostly have them as one word (pyvi's word, folded, in ``words_folded``).
+The text is lowercased first: pyvi segments "HÒA BÌNH" and "hòa bình" differently,
+and letter case must never change what a query matches.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import List, Optional, Sequence, Tuple
+
+from whoosh import query as wq
+
+from ..analysis import analyze_text, fold, has_diacritics, normalize_token
+
+__all__ = ["QueryWord", "query_words", "word_query", "typed_with_diacritics", "COHESION",
+           "MAX_WORD_SYLLABLES"]
+
+# Syllables typed without diacritics are one word when at least this share of the
+# documents holding them side by side have them as one pyvi word (tuned with
+# bench/matching.py).
+COHESION = 0.5
+MAX_WORD_SYLLABLES = 4  # longer runs are not looked up as one word
+# A query with diacritics on at least this share of its syllables was typed with
+# care: pyvi segments it (else the index does).
+TYPED_SHARE = 0.5
+
+
+@dataclass(frozen=True)
+class QueryWord:
+    """One word of a query: its normalized syllables (or one compound token)."""
+
+    syllables: Tuple[str, ...]
+    exact: bool  # typed with diacritics: held only as typed
+    compound: bool = False
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.syllables)
+
+    @property
+    def folded(self) -> Tuple[str, ...]:
+        return tuple(fold(s) for s in self.syllables)
+
+    def as_folded(self) -> "QueryWord":
+        """The same word matched in any accent form."""
+        return QueryWord(self.syllables, False, self.compound)
+
+
+def typed_with_diacritics(syllables: Sequence[str]) -> bool:
+    """Whether the user typed marks on most letter syllables (else: carelessly or none)."""
+    letters = [s for s in syllables if s.isalpha()]
+    return bool(letters) and sum(has_diacritics(s) for s in letters) >= TYPED_SHARE * len(letters)
+
+
+def query_words(text: str, reader=None) -> List[QueryWord]:
+    """The words of free query text, in order (see the module docstring)."""
+    analysis = analyze_text(text.lower(), segment=True)
+    syllables = [normalize_token(s[0]) for s in analysis.syllables]
+    if not syllables:
+        return []
+    compound_at = {}
+    for surface, start, end, pos in analysis.compounds:
+        parts = sum(1 for s in analysis.syllables if s[1] >= start and s[2] <= end)
+        compound_at.setdefault(pos, (normalize_token(surface), max(1, parts)))
+    # Runs of plain syllables between compounds are segmented; compounds stand alone.
+    words: List[QueryWord] = []
+    run: List[int] = []
+    pos = 0
+    careful = typed_with_diacritics(syllables)
+    pyvi_starts = _pyvi_starts(analysis) if careful else None
+    while pos < len(syllables):
+        if pos in compound_at:
+            words.extend(_segment(run, syllables, pyvi_starts, reader))
+            run = []
+            token, parts = compound_at[pos]
+            words.append(QueryWord((token,), has_diacritics(token), compound=True))
+            pos += parts
+            continue
+        run.append(pos)
+        pos += 1
+    words.extend(_segment(run, syllables, pyvi_starts, reader))
+    return words
+
+
+def _pyvi_starts(analysis) -> set:
+    """Positions of syllables that begin one of pyvi's words."""
+    return {pos for _, _, _, pos in analysis.words}
+
+
+def _segment(run: List[int], syllables: List[str], pyvi_starts: Optional[set], reader) -> List[QueryWord]:
+    if not run:
+        return []
+    groups: List[List[int]] = []
+    if pyvi_starts is not None:
+        for pos in run:
+            if not groups or pos in pyvi_starts:
+                groups.append([pos])
+            else:
+                groups[-1].append(pos)
+    else:
+        i = 0
+        while i < len(run):
+            size = 1
+            if reader is not None:
+                for k in range(min(MAX_WORD_SYLLABLES, len(run) - i), 1, -1):
+                    if _cohesive(reader, [fold(syllables[p]) for p in run[i:i + k]]):
+                        size = k
+                        break
+            groups.append(run[i:i + size])
+            i += size
+    out = []
+    for group in groups:
+        parts = tuple(syllables[p] for p in group)
+        out.append(QueryWord(parts, any(has_diacritics(s) for s in parts)))
+    return out
+
+
+def _cohesive(reader, folded: List[str]) -> bool:
+    together = reader.doc_frequency("words_folded", "_".join(folded))
+    if not together:
+        return False
+    adjacent = min(reader.doc_frequency("body_pairs", a + "_" + b) for a, b in zip(folded, folded[1:]))
+    return together >= COHESION * adjacent
+
+
+def word_query(word: QueryWord) -> wq.Query:
+    """The documents that hold ``word`` (in the body, which holds the title too)."""
+    if len(word.syllables) == 1:
+        term = word.syllables[0]
+        return wq.Term("body", term) if word.exact else wq.Term("body_folded", fold(term))
+    folded = word.folded
+    # Folded pairs in order stand for "side by side"; a word typed with diacritics
+    # also needs its syllables as typed.
+    parts: List[wq.Query] = [wq.Term("body_pairs", a + "_" + b) for a, b in zip(folded, folded[1:])]
+    if word.exact:
+        parts += [wq.Term("body", s) for s in dict.fromkeys(word.syllables)]
+    return wq.And(parts)

@@ -1,0 +1,67 @@
+"""What a search returns: one page of hits, how they were found, facets, suggestions."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Dict, List, Optional
+
+from .snippets import Snippet
+
+__all__ = ["Hit", "SearchResults", "MATCH_KINDS"]
+
+# How the hits of a search were found:
+# "all": they hold every word of the query; "any": ranked retrieval of a question
+# (or --any), documents with every word first; "folded": the words as typed are in
+# no document, these hold them without diacritics; "partial": no document holds
+# every word, these hold the most of them (each hit names what it lacks).
+MATCH_KINDS = ("all", "any", "folded", "partial")
+
+
+@dataclass
+class Hit:
+    rank: int
+    id: str
+    score: Optional[float]  # None when sorted by date
+    title: str
+    date: Optional[str]
+    province: Optional[str]
+    path: Optional[str]
+    snippets: List[Snippet] = field(default_factory=list)
+    format: Optional[str] = None
+    missing: List[str] = field(default_factory=list)  # query words this document lacks
+
+    def to_dict(self) -> dict:
+        out = asdict(self)
+        out["snippets"] = [s.to_dict() for s in self.snippets]
+        return out
+
+
+@dataclass
+class SearchResults:
+    query: str
+    total: int  # the documents found (every page), the same set facets count
+    hits: List[Hit]
+    page: int
+    limit: int
+    took_ms: float
+    facets: Dict[str, Dict[str, int]] = field(default_factory=dict)
+    suggestions: List[str] = field(default_factory=list)
+    warnings: List[str] = field(default_factory=list)
+    match: str = "all"  # one of MATCH_KINDS
+    words: List[str] = field(default_factory=list)  # the query's words, as matched
+    notice: Optional[str] = None  # one line on how the hits were found, when not as asked
+
+    def to_dict(self) -> dict:
+        return {
+            "query": self.query,
+            "total": self.total,
+            "match": self.match,
+            "words": self.words,
+            "notice": self.notice,
+            "page": self.page,
+            "limit": self.limit,
+            "took_ms": round(self.took_ms, 2),
+            "hits": [h.to_dict() for h in self.hits],
+            "facets": self.facets,
+            "suggestions": self.suggestions,
+            "warnings": self.warnings,
+        }
