@@ -6,11 +6,11 @@ import json
 import click
 
 from . import output
-from .arguments import check_text, checked_date, complete_ids
+from .arguments import DashArgumentCommand, check_text, checked_date, complete_ids
 from .group import State, cli, pass_state
 
 
-@cli.command()
+@cli.command(cls=DashArgumentCommand)
 @click.argument("query")
 @click.option("--limit", "-n", type=click.IntRange(min=1), default=10, show_default=True,
               help="Hits per page.")
@@ -101,7 +101,7 @@ def _print_results(results, mode: str, width: int) -> None:
                 output.echo(line, mode)
 
 
-@cli.command()
+@cli.command(cls=DashArgumentCommand)
 @click.argument("doc_id", metavar="ID", shell_complete=complete_ids)
 @click.option("--query", "-q", metavar="QUERY", help="Mark the words of this query in the text.")
 @click.option("--json", "as_json", is_flag=True, help="The document as JSON (marks as offsets).")
