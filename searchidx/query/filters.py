@@ -1,7 +1,7 @@
 """Filters every search can take: a province, a date range."""
 from __future__ import annotations
 
-from typing import Optional
+from typing import Optional, Sequence, Union
 
 from whoosh import query as wq
 
@@ -12,8 +12,9 @@ from ..gazetteer import province_hints, province_key, unit_names
 __all__ = ["province_query", "unknown_province_message", "date_range_query"]
 
 
-def province_query(name: str, merged: bool = False, reader=None) -> wq.Query:
-    """Documents of one province, however it is spelled ("ha giang", "TP.HCM").
+def province_query(name: Union[str, Sequence[str]], merged: bool = False, reader=None) -> wq.Query:
+    """Documents of one province, however it is spelled ("ha giang", "TP.HCM"), or of
+    any of several names (a list, as :func:`searchidx.gazetteer.unit_names` gives).
 
     A unit renamed in the 2025 merger is found under either name ("Huế" finds
     "Thừa Thiên Huế"); with ``merged``, the whole unit it belongs to since 1 July 2025
@@ -21,6 +22,11 @@ def province_query(name: str, merged: bool = False, reader=None) -> wq.Query:
     ``reader``'s index holds documents of it (a province as a document's metadata gave
     it); otherwise it is a QueryError naming what to write, never a silent empty filter.
     """
+    if not isinstance(name, str):
+        parts = [province_query(n, merged, reader) for n in dict.fromkeys(name)]
+        if not parts:
+            raise QueryError("no province given")
+        return parts[0] if len(parts) == 1 else wq.Or(parts)
     names = unit_names(name, merged=merged)
     if names:
         keys = list(dict.fromkeys(province_key(n) for n in names))
