@@ -1,7 +1,7 @@
 """Checks of command arguments, arguments that start with "-", and shell completion of ids."""
 from __future__ import annotations
 
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 
 import click
 
@@ -18,19 +18,23 @@ class DashArgumentCommand(click.Command):
     """
 
     def parse_args(self, ctx: click.Context, args: List[str]) -> List[str]:
+        args = list(args)
+        plain, dashed = _dash_words(self, ctx, args)
+        if "--" not in args and not plain and len(dashed) == 1:
+            at = dashed[0]
+            args = args[:at] + args[at + 1:] + ["--", args[at]]
         try:
-            return super().parse_args(ctx, _dash_argument_last(self, ctx, list(args)))
+            return super().parse_args(ctx, list(args))  # click's parser consumes its list
         except click.NoSuchOption as exc:
-            if not exc.option_name.startswith("--"):
+            if dashed and not exc.option_name.startswith("--"):
                 exc.message += (f" An argument that starts with '-' goes after --: "
-                                f"searchidx {self.name} [OPTIONS] -- '{exc.option_name} …'")
+                                f"searchidx {self.name} [OPTIONS] -- '{args[dashed[0]]} …'")
             raise
 
 
-def _dash_argument_last(command: click.Command, ctx: click.Context, args: List[str]) -> List[str]:
-    """``args`` with the one dash-led argument moved after a ``--``, if there is one."""
-    if "--" in args:
-        return args
+def _dash_words(command: click.Command, ctx: click.Context, args: List[str]) -> Tuple[int, List[int]]:
+    """How many plain arguments ``args`` holds, and where the words are that start with one
+    "-" and are none of the command's options (nor an option's value)."""
     takes_value: Dict[str, bool] = {}
     for param in command.get_params(ctx):
         if isinstance(param, click.Option):
@@ -41,6 +45,8 @@ def _dash_argument_last(command: click.Command, ctx: click.Context, args: List[s
     while i < len(args):
         arg = args[i]
         i += 1
+        if arg == "--":
+            break
         if arg in takes_value:
             i += takes_value[arg]  # its value, whatever it looks like
         elif arg.startswith("--") and arg.split("=", 1)[0] in takes_value:
@@ -51,10 +57,7 @@ def _dash_argument_last(command: click.Command, ctx: click.Context, args: List[s
             dashed.append(i - 1)
         elif not arg.startswith("-") or arg == "-":
             plain += 1
-    if plain or len(dashed) != 1:
-        return args  # click reports what is wrong, with the hint above
-    at = dashed[0]
-    return args[:at] + args[at + 1:] + ["--", args[at]]
+    return plain, dashed
 
 
 def checked_date(option: str, value: Optional[str]) -> Optional[str]:

@@ -64,6 +64,11 @@ def search(state: State, query, limit, page, date_from, date_to, province, merge
                                   date_to=date_to, province=province, sort=sort, facets=facets)
     for warning in results.warnings:
         output.warn(warning)
+    if province and not merged and not results.total:
+        # The other parts of its unit since 2025: the reports may be filed under them.
+        others = [n for n in unit_names(province, merged=True) if n not in unit_names(province)]
+        if others:
+            output.warn(f"no hits in {province}; --merged also searches " + ", ".join(others))
     if as_json:
         output.json_out(results.to_dict())
         return
