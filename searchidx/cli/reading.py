@@ -56,8 +56,9 @@ def search(state: State, query, limit, page, date_from, date_to, province, merge
     date_to = checked_date("--to", date_to)
     if merged and province:
         province = unit_names(province, merged=True) or province
-    elif merged and "province:" not in query.lower():
-        output.warn("--merged widens a province filter, and none was given")
+    elif merged:
+        output.warn("--merged widens --province, and none was given (a province: of the query "
+                    'lists its names: (province:"tuyên quang" OR province:"hà giang"))')
     index = state.open()
     with Searcher(index) as searcher:
         results = searcher.search(query, limit=limit, page=page, date_from=date_from,
@@ -145,7 +146,7 @@ def show(state: State, doc_id, query, as_json, color) -> None:
     with Searcher(index) as searcher:
         doc = searcher.document(doc_id) or searcher.document(_id_of_path(index, doc_id))
         if doc is None:  # the manifest lists a document the index lost (a killed writer)
-            raise SearchIdxError(f"no document with the id or path {quoted(doc_id)} in {index.path}")
+            raise SearchIdxError(f"no document with id or path {quoted(doc_id)} in {index.path}")
         marks = searcher.marks(doc["text"], query) if query else []
     if as_json:
         if query:
@@ -195,5 +196,5 @@ def _id_of_path(index, path: str) -> str:
     if ids:
         shown = ", ".join(ids[:3]) + (", …" if len(ids) > 3 else "")
         raise SearchIdxError(f"{quoted(path)} holds {len(ids)} documents: show one by its id ({shown})")
-    raise SearchIdxError(f"no document with the id or path {quoted(path)} in {index.path} "
+    raise SearchIdxError(f"no document with id or path {quoted(path)} in {index.path} "
                          "(give an id as search prints it, or the file's path)")
