@@ -28,6 +28,9 @@ __all__ = [
     "province_key",
     "merged_into",
     "merged_from",
+    "RENAMED_IN_2025",
+    "unit_names",
+    "province_hints",
     "lookup_key",
 ]
 
@@ -77,7 +80,9 @@ _MERGERS: Dict[str, Tuple[str, ...]] = {
 for _new, _olds in _MERGERS.items():
     for _old in _olds:
         MERGED_INTO[_old] = _new
-MERGED_INTO["Thừa Thiên Huế"] = "Huế"  # the one kept unit that changed its name
+# Kept units that changed their name: one unit under two names, before and after.
+RENAMED_IN_2025: Dict[str, str] = {"Thừa Thiên Huế": "Huế"}
+MERGED_INTO.update(RENAMED_IN_2025)
 
 PROVINCES_AFTER_2025: FrozenSet[str] = frozenset(MERGED_INTO.values())
 CITIES_AFTER_2025: FrozenSet[str] = frozenset(
@@ -182,3 +187,42 @@ def merged_from(name: str) -> List[str]:
     olds = [old for old, new in MERGED_INTO.items() if new == canonical]
     olds.sort(key=lambda old: (old != canonical, PROVINCES_BEFORE_2025.index(old)))
     return olds
+
+
+def unit_names(name: str, merged: bool = False) -> List[str]:
+    """The canonical names a filter on ``name`` covers, or [] if ``name`` is no province.
+
+    A renamed unit is one unit under both names ("Huế" <-> "Thừa Thiên Huế"). With
+    ``merged``, the whole unit since 1 July 2025 as well: "Tuyên Quang" and "Hà Giang"
+    each cover both.
+    """
+    canonical = canonical_province(name)
+    if canonical is None:
+        return []
+    if merged:
+        unit = merged_into(canonical) or canonical
+        return list(dict.fromkeys([unit] + merged_from(unit)))
+    names = [canonical]
+    for old, new in RENAMED_IN_2025.items():
+        if canonical in (old, new):
+            names += [n for n in (new, old) if n != canonical]
+    return names
+
+
+def province_hints(name: str, limit: int = 4) -> List[str]:
+    """Provinces the user may have meant by an unknown ``name``: names it begins
+    ("hau" -> "Hậu Giang", which an unquoted province:hau giang leaves behind), else
+    close spellings ("ha giag" -> "Hà Giang")."""
+    import difflib
+
+    words = _NON_ALNUM.split(fold(name).lower())
+    words = [w for w in words if w]
+    if not words:
+        return []
+    by_words = {name: [w for w in _NON_ALNUM.split(fold(name).lower()) if w]
+                for name in sorted(ALL_PROVINCES)}
+    begun = [n for n, ws in by_words.items() if len(ws) > len(words) and ws[: len(words)] == words]
+    if begun:
+        return begun[:limit]
+    close = difflib.get_close_matches(lookup_key(name), list(_LOOKUP), n=limit, cutoff=0.85)
+    return list(dict.fromkeys(_LOOKUP[key] for key in close))

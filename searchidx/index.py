@@ -15,7 +15,7 @@ holds. Nothing here writes to an existing index: searches import this module.
 from __future__ import annotations
 
 import os
-from typing import Optional
+from typing import List, Optional
 
 from .errors import IndexDamagedError, IndexNotFoundError, SearchIdxError
 from .manifest import MANIFEST_FILE, Manifest
@@ -75,6 +75,24 @@ class Index:
 
     def manifest(self) -> "Manifest":
         return Manifest(os.path.join(self.path, MANIFEST_FILE))
+
+    def ids_for_path(self, path: str) -> List[str]:
+        """The ids of the documents read from the file at ``path``, as `show` prints it.
+
+        The file is compared by absolute path, else by its trailing path components, so
+        "corpus/2023/x.txt" finds its document from another folder too, when only one
+        indexed file ends so.
+        """
+        wanted = os.path.normcase(os.path.abspath(path))
+        with self.manifest() as manifest:
+            sources = manifest.by_source()
+        exact = [s for s in sources if os.path.normcase(s) == wanted]
+        if not exact:
+            tail = os.sep + os.path.normcase(os.path.normpath(path)).lstrip(os.sep)
+            exact = [s for s in sources if os.path.normcase(s).endswith(tail)]
+        if len(exact) != 1:
+            return []
+        return sorted(sources[exact[0]])
 
     def stats(self) -> dict:
         """Documents, size on disk, date range, counts by province and year, last indexed.

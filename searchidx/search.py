@@ -84,12 +84,15 @@ class Searcher:
         snippets: int = 3,
         suggest: bool = True,
         match: str = "auto",
+        merged: bool = False,
     ) -> SearchResults:
         """Run ``text`` (query language of searchidx.query) and return one page of hits.
 
         ``match``: "all" (hits hold every word), "any" (ranked, any word) or "auto"
         (every word, unless the text reads as a question). When no document holds
         every word, the results say how they were relaxed (``match`` and ``notice``).
+        ``merged``: a province (``province`` or province: in the query) covers its
+        whole unit since the 2025 merger.
         """
         started = time.perf_counter()
         if limit < 1 or page < 1:
@@ -99,9 +102,10 @@ class Searcher:
         filters = []
         if date_from or date_to:
             filters.append(date_range_query(date_from, date_to))
+        reader = self._searcher.reader()
         if province:
-            filters.append(province_query(province))
-        plan = build_query(self._searcher.reader(), text, self.weights, filters, match)
+            filters.append(province_query(province, merged=merged, reader=reader))
+        plan = build_query(reader, text, self.weights, filters, match, merged=merged)
         found = MatchSet.as_asked(plan)
         hits, total = self._run(plan, found, limit, page, sort)
         if not total:

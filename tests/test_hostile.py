@@ -457,12 +457,13 @@ def test_a_toml_script_of_hostile_queries(corpus_index_copy, runner, tmp_path):
     for fmt in ("table", "jsonl"):
         res = runner.invoke(cli, ["--index", corpus_index_copy, "run", str(script), "--format",
                                   fmt, "--new"])
-        # `date:[` is no date: the run stops there with one error line (after the queries
-        # before it have printed their results).
+        # `date:[` is no date: the run stops there with one error line naming the query
+        # (after the queries before it have printed their results).
         assert res.exit_code == 1
         assert res.exception is None or isinstance(res.exception, SystemExit)
         errors = [line for line in res.stderr.splitlines() if not line.startswith("Warning: ")]
-        assert errors == ["Error: not a date: '[' (use YYYY, YYYY-MM or YYYY-MM-DD)"]
+        assert len(errors) == 1 and errors[0].startswith(f"Error: {script}: query 'q"), errors
+        assert errors[0].endswith(": not a date: '[' (use YYYY, YYYY-MM or YYYY-MM-DD)")
 
 
 @pytest.fixture(scope="module")

@@ -6,6 +6,10 @@ a pickle, so we lift the model bytes out without scikit-learn, feed crfsuite
 feature strings, and keep pyvi's segmentation (same features, same joining rules).
 pyvi also gives no character offsets: here the syllables come from ``re.finditer``
 over the stored text, so every syllable keeps its exact span.
+
+One departure from pyvi: runs of all-caps words are segmented lowercased (see
+:func:`uncapitalized`), so a heading in capitals splits into the same words as the
+same text in normal case or typed as a query.
 """
 from __future__ import annotations
 
@@ -44,6 +48,32 @@ _PUNCTUATION = set(string.punctuation)
 def syllabify(text: str) -> List[Tuple[str, int, int]]:
     """pyvi's token sequence for ``text`` (NFC), each with its [start, end) span."""
     return [(m.group(0), m.start(), m.end()) for m in _PYVI_PATTERN.finditer(text)]
+
+
+def uncapitalized(tokens: Sequence[str]) -> List[str]:
+    """``tokens`` with every run of two or more all-caps words lowercased.
+
+    pyvi's CRF learned from text in normal case and reads capitals as a feature, so
+    "HÒA BÌNH" splits where "Hòa Bình" and "hòa bình" join. Lowercased, all-caps text
+    segments as it does in normal case far more often than title-cased
+    (bench/case_segmentation.py), and as queries do, which are lowercased. A lone
+    all-caps token is an abbreviation (UBND, HĐND) and keeps its case; punctuation and
+    line breaks between capitalized words do not end a run.
+    """
+    out = list(tokens)
+    run: List[int] = []
+    for i in range(len(tokens) + 1):
+        token = tokens[i] if i < len(tokens) else ""
+        if token and not token[0].isalnum():
+            continue  # punctuation, a line break
+        if token.isupper():
+            run.append(i)
+            continue
+        if len(run) >= 2:
+            for j in run:
+                out[j] = tokens[j].lower()
+        run = []
+    return out
 
 
 class _Stub:
@@ -164,10 +194,16 @@ class Segmenter:
             out.append(feats)
         return out
 
-    def word_starts(self, tokens: Sequence[str]) -> List[bool]:
-        """For each token, whether it starts a new word (pyvi's joining rules)."""
+    def word_starts(self, tokens: Sequence[str], case_robust: bool = True) -> List[bool]:
+        """For each token, whether it starts a new word (pyvi's joining rules).
+
+        With ``case_robust``, all-caps runs are segmented lowercased (:func:`uncapitalized`);
+        without, the segmentation is exactly pyvi's.
+        """
         if not tokens:
             return []
+        if case_robust:
+            tokens = uncapitalized(tokens)
         with self._lock:  # a crfsuite tagger is not safe to share between threads
             labels = self._tagger.tag(self._features(tokens))
         starts = [True] * len(tokens)
@@ -190,7 +226,7 @@ class Segmenter:
         tokens = [t for t, _, _ in syllabify(text)]
         if not tokens:
             return text
-        starts = self.word_starts(tokens)
+        starts = self.word_starts(tokens, case_robust=False)
         out = [tokens[0]]
         for tok, start in zip(tokens[1:], starts[1:]):
             out.append((" " if start else "_") + tok)

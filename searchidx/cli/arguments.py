@@ -1,11 +1,63 @@
-"""Checks of command arguments, and shell completion of document ids."""
+"""Checks of command arguments, arguments that start with "-", and shell completion of ids."""
 from __future__ import annotations
 
-from typing import Optional
+from typing import Dict, List, Optional, Tuple
 
 import click
 
-__all__ = ["checked_date", "check_text", "complete_ids"]
+__all__ = ["DashArgumentCommand", "checked_date", "check_text", "complete_ids"]
+
+
+class DashArgumentCommand(click.Command):
+    """A command whose one argument may start with "-".
+
+    A query that begins by excluding a word ("-hdnd tham nhũng") would be read as
+    options (-h is --help). When the command line holds no other argument, the one
+    word that starts with a single "-" and is none of the command's options is taken
+    as the argument, wherever it stands; `--` still works too.
+    """
+
+    def parse_args(self, ctx: click.Context, args: List[str]) -> List[str]:
+        args = list(args)
+        plain, dashed = _dash_words(self, ctx, args)
+        if "--" not in args and not plain and len(dashed) == 1:
+            at = dashed[0]
+            args = args[:at] + args[at + 1:] + ["--", args[at]]
+        try:
+            return super().parse_args(ctx, list(args))  # click's parser consumes its list
+        except click.NoSuchOption as exc:
+            if dashed and not exc.option_name.startswith("--"):
+                exc.message += (f" An argument that starts with '-' goes after --: "
+                                f"searchidx {self.name} [OPTIONS] -- '{args[dashed[0]]} …'")
+            raise
+
+
+def _dash_words(command: click.Command, ctx: click.Context, args: List[str]) -> Tuple[int, List[int]]:
+    """How many plain arguments ``args`` holds, and where the words are that start with one
+    "-" and are none of the command's options (nor an option's value)."""
+    takes_value: Dict[str, bool] = {}
+    for param in command.get_params(ctx):
+        if isinstance(param, click.Option):
+            for name in param.opts + param.secondary_opts:
+                takes_value[name] = not param.is_flag and not param.count
+    plain, dashed = 0, []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        i += 1
+        if arg == "--":
+            break
+        if arg in takes_value:
+            i += takes_value[arg]  # its value, whatever it looks like
+        elif arg.startswith("--") and arg.split("=", 1)[0] in takes_value:
+            pass  # --limit=3
+        elif takes_value.get(arg[:2]) and arg[2:].isdigit():
+            pass  # -n3
+        elif arg.startswith("-") and len(arg) > 1 and not arg.startswith("--"):
+            dashed.append(i - 1)
+        elif not arg.startswith("-") or arg == "-":
+            plain += 1
+    return plain, dashed
 
 
 def checked_date(option: str, value: Optional[str]) -> Optional[str]:

@@ -7,6 +7,7 @@ import time
 import click
 
 from . import output
+from .arguments import DashArgumentCommand
 from .group import State, cli, pass_state
 
 
@@ -101,7 +102,7 @@ def check(state: State, as_json) -> None:
         raise SearchIdxError(report.summary())
 
 
-@cli.command()
+@cli.command(cls=DashArgumentCommand)
 @click.argument("text")
 @click.option("--json", "as_json", is_flag=True, help="The tokens as a JSON list.")
 @click.option("--field", "fields", multiple=True, metavar="NAME",

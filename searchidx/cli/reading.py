@@ -6,11 +6,11 @@ import json
 import click
 
 from . import output
-from .arguments import check_text, checked_date, complete_ids
+from .arguments import DashArgumentCommand, check_text, checked_date, complete_ids
 from .group import State, cli, pass_state
 
 
-@cli.command()
+@cli.command(cls=DashArgumentCommand)
 @click.argument("query")
 @click.option("--limit", "-n", type=click.IntRange(min=1), default=10, show_default=True,
               help="Hits per page.")
@@ -19,6 +19,9 @@ from .group import State, cli, pass_state
 @click.option("--from", "date_from", metavar="DATE", help="Earliest date: YYYY, YYYY-MM or YYYY-MM-DD.")
 @click.option("--to", "date_to", metavar="DATE", help="Latest date (a month or year includes all of it).")
 @click.option("--province", metavar="NAME", help="Only this province (accents optional).")
+@click.option("--merged", is_flag=True,
+              help="With a province: the whole unit it belongs to since the 2025 merger "
+              "(Tuyên Quang finds the former Hà Giang, and back).")
 @click.option("--sort", type=click.Choice(["score", "date"]), default="score", show_default=True,
               help="Rank by relevance or newest first.")
 @click.option("--facets", is_flag=True, help="Count the hits by province and year.")
@@ -29,14 +32,15 @@ from .group import State, cli, pass_state
 @click.option("--json", "as_json", is_flag=True, help="One JSON document: hits, marks, facets.")
 @output.color_option
 @pass_state
-def search(state: State, query, limit, page, date_from, date_to, province, sort, facets, match,
-           as_json, color) -> None:
+def search(state: State, query, limit, page, date_from, date_to, province, merged, sort, facets,
+           match, as_json, color) -> None:
     """Search the index with QUERY and print ranked hits with snippets.
 
     QUERY takes words with or without diacritics, "quoted phrases", AND, OR,
     NOT, -word, parentheses, and the fields title:, province:, people: and
-    date: (date:2023-10, date:[2023-01 TO 2023-06]). A search with no hits
-    exits with status 0.
+    date: (date:2023-10, date:[2023-01 TO 2023-06]). A query may start with
+    -word. A search with no hits exits with status 0; an unknown province is
+    an error.
 
     Hits hold every word of the query (a word of several syllables where they
     stand side by side; a word typed with diacritics as typed). A question
@@ -49,9 +53,12 @@ def search(state: State, query, limit, page, date_from, date_to, province, sort,
     \b
         searchidx search "nhan quyen"
         searchidx search "quyền con người" --province "Hà Giang" --facets
+        searchidx search "nhân quyền" --province "Tuyên Quang" --merged
+        searchidx search "-hdnd tham nhũng" --limit 3
         searchidx search "chuyen doi so" --from 2023-01 --to 2024-12 --json
         searchidx search "tham nhung hoi lo" --any
     """
+    from ..gazetteer import unit_names
     from ..search import Searcher
 
     check_text("the query", query)
@@ -62,9 +69,14 @@ def search(state: State, query, limit, page, date_from, date_to, province, sort,
     with Searcher(index) as searcher:
         results = searcher.search(query, limit=limit, page=page, date_from=date_from,
                                   date_to=date_to, province=province, sort=sort, facets=facets,
-                                  match=match or "auto")
+                                  match=match or "auto", merged=merged)
     for warning in results.warnings:
         output.warn(warning)
+    if province and not merged and not results.total:
+        # The other parts of its unit since 2025: the reports may be filed under them.
+        others = [n for n in unit_names(province, merged=True) if n not in unit_names(province)]
+        if others:
+            output.warn(f"no hits in {province}; --merged also searches " + ", ".join(others))
     if as_json:
         output.json_out(results.to_dict())
         return
@@ -118,7 +130,7 @@ def _print_results(results, mode: str, width: int) -> None:
                 output.echo(line, mode)
 
 
-@cli.command()
+@cli.command(cls=DashArgumentCommand)
 @click.argument("doc_id", metavar="ID", shell_complete=complete_ids)
 @click.option("--query", "-q", metavar="QUERY", help="Mark the words of this query in the text.")
 @click.option("--json", "as_json", is_flag=True, help="The document as JSON (marks as offsets).")
@@ -127,24 +139,26 @@ def _print_results(results, mode: str, width: int) -> None:
 def show(state: State, doc_id, query, as_json, color) -> None:
     """Show one document: its metadata and its text.
 
-    ID is a document id as `search` prints it. With --query, the query's words
-    are marked in the text (with --json, as [start, end] offsets into "text").
+    ID is a document id as `search` prints it, or the path of its file as
+    `show` prints it. With --query, the query's words are marked in the text
+    (with --json, as [start, end] offsets into "text").
 
     Example:
 
     \b
         searchidx show 2023/hau-giang-boi-duong-nhan-quyen.txt --query "nhan quyen"
+        searchidx show corpus/2023/hau-giang-boi-duong-nhan-quyen.txt
     """
-    from ..errors import SearchIdxError
+    from ..errors import SearchIdxError, quoted
     from ..search import Searcher
 
     check_text("the id", doc_id)
     check_text("--query", query)
     index = state.open()
     with Searcher(index) as searcher:
-        doc = searcher.document(doc_id)
-        if doc is None:
-            raise SearchIdxError(f"no document with id {doc_id!r} in {index.path}")
+        doc = searcher.document(doc_id) or searcher.document(_id_of_path(index, doc_id))
+        if doc is None:  # the manifest lists a document the index lost (a killed writer)
+            raise SearchIdxError(f"no document with id or path {quoted(doc_id)} in {index.path}")
         marks = searcher.marks(doc["text"], query) if query else []
     if as_json:
         if query:
@@ -154,7 +168,7 @@ def show(state: State, doc_id, query, as_json, color) -> None:
         return
     mode = output.style_mode(color)
     width = output.width()
-    title = doc.get("title") or doc_id
+    title = doc.get("title") or doc["id"]
     output.echo(click.style(title, bold=True) if mode != "plain" else title, mode)
     fields = [
         ("id", doc.get("id")),
@@ -182,3 +196,17 @@ def show(state: State, doc_id, query, as_json, color) -> None:
         lines = output.wrap_marked(paragraph, local, width, "", mode)
         for line in lines or [""]:
             output.echo(line, mode)
+
+
+def _id_of_path(index, path: str) -> str:
+    """The id of the one document read from the file at ``path``, or a one-line error."""
+    from ..errors import SearchIdxError, quoted
+
+    ids = index.ids_for_path(path)
+    if len(ids) == 1:
+        return ids[0]
+    if ids:
+        shown = ", ".join(ids[:3]) + (", …" if len(ids) > 3 else "")
+        raise SearchIdxError(f"{quoted(path)} holds {len(ids)} documents: show one by its id ({shown})")
+    raise SearchIdxError(f"no document with id or path {quoted(path)} in {index.path} "
+                         "(give an id as search prints it, or the file's path)")

@@ -6,10 +6,11 @@ import sys
 import click
 
 from . import output
+from .arguments import DashArgumentCommand
 from .group import State, cli, pass_state
 
 
-@cli.command()
+@cli.command(cls=DashArgumentCommand)
 @click.argument("script", type=click.Path(dir_okay=False))
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl", "csv"]),
               default="table", show_default=True, help="Output format.")

@@ -81,8 +81,9 @@ class QueryBuilder:
     """Turns syntax tree nodes into whoosh queries, collecting on the way the free words
     that rank and the words to highlight."""
 
-    def __init__(self, reader=None):
+    def __init__(self, reader=None, merged: bool = False):
         self.reader = reader
+        self.merged = merged
         self.marks: List[List[QueryWord]] = []
         self.free_units: List[Unit] = []
         self.free_words: List[str] = []
@@ -133,7 +134,7 @@ class QueryBuilder:
                 return date_range_query(lo, hi)
             return date_range_query(value, value)
         if name == "province":
-            return province_query(value)
+            return province_query(value, merged=self.merged, reader=self.reader)
         if name == "id":
             return wq.Term("id", value)
         if name == "title":
@@ -197,17 +198,19 @@ def reads_as_question(text: str, words: Sequence[QueryWord]) -> bool:
 
 
 def build_query(reader, text: str, weights: Optional[RankingWeights] = None,
-                filters: Sequence[wq.Query] = (), match: str = "auto") -> QueryPlan:
+                filters: Sequence[wq.Query] = (), match: str = "auto",
+                merged: bool = False) -> QueryPlan:
     """Turn user query text into the plan of one search (plus the filters given).
 
     ``match``: "all" (every word), "any" (ranked, any word) or "auto" (every word,
-    unless the text reads as a question).
+    unless the text reads as a question). ``merged``: a province: covers its whole
+    unit since the 2025 merger.
     """
     if match not in MATCH_MODES:
         raise QueryError(f"unknown match mode {match!r}: use all, any or auto")
     weights = weights or RankingWeights()
     parsed = parse_query(text)
-    builder = QueryBuilder(reader)
+    builder = QueryBuilder(reader, merged)
     root = parsed.root
     nodes = root.nodes if isinstance(root, Seq) else [root]
     free = [n for n in nodes if isinstance(n, Words)]

@@ -9,6 +9,7 @@ answer a typo with an error.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import List, Optional, Tuple, Union
 
@@ -247,4 +248,25 @@ def parse_query(text: str) -> ParsedQuery:
             warnings.append("a stray ')' was ignored")
     parts = [p for p in parts if not _empty(p)]
     root: Node = parts[0] if len(parts) == 1 else Seq(parts)
-    return ParsedQuery(root, warnings)
+    return ParsedQuery(root, _counted(warnings))
+
+
+# A warning repeated is said once, counted: 500 stray parentheses make one line.
+_PLURALS = {
+    "a stray ')' was ignored": "{n} stray ')' were ignored",
+    "an unclosed parenthesis was closed": "{n} unclosed parentheses were closed",
+    "an unbalanced quote was ignored": "{n} unbalanced quotes were ignored",
+    "a dangling NOT was ignored": "{n} dangling NOTs were ignored",
+    "a dangling AND was ignored": "{n} dangling ANDs were ignored",
+}
+
+
+def _counted(warnings: List[str]) -> List[str]:
+    counts = Counter(warnings)
+    out = []
+    for warning, n in counts.items():  # in order of first appearance
+        if n == 1:
+            out.append(warning)
+        else:
+            out.append(_PLURALS.get(warning, "{w} ({n} times)").format(n=n, w=warning))
+    return out

@@ -14,7 +14,7 @@ A script is TOML (named queries with options and shared defaults)::
 or JSONL, one query a line: ``{"id": 1, "q": "nhân quyền", "limit": 5}`` (``_id`` is
 accepted for ``id`` and ``text`` for ``q``; other keys starting with ``_`` are
 ignored, for the caller's own metadata). Option keys: limit, page, from, to,
-province, sort, facets, snippets. The whole script is checked by ``load_script``
+province, merged, sort, facets, snippets. The whole script is checked by ``load_script``
 before anything runs; every problem is a ScriptError naming the file and the
 query (TOML) or line (JSONL).
 

@@ -18,7 +18,8 @@ else:  # pragma: no cover - exercised on older Pythons only
 
 __all__ = ["OPTION_KEYS", "ScriptQuery", "Script", "load_script", "parse_script"]
 
-OPTION_KEYS = ("limit", "page", "from", "to", "province", "sort", "facets", "snippets", "any", "all")
+OPTION_KEYS = ("limit", "page", "from", "to", "province", "merged", "sort", "facets", "snippets", "any",
+               "all")
 
 
 @dataclass
@@ -117,7 +118,7 @@ def _parse_toml(text: str, path: str) -> List[ScriptQuery]:
         options.update(
             _options(entry, path, where, allowed=OPTION_KEYS, skip=("name", "q", "text"))
         )
-        queries.append(ScriptQuery(name, q, _check_range(options, path, where), where))
+        queries.append(ScriptQuery(name, q, _final_options(options, path, where), where))
     return queries
 
 
@@ -142,7 +143,7 @@ def _parse_jsonl(text: str, path: str) -> List[ScriptQuery]:
         q = _query_text(entry, ("q", "text"), path, where)
         options = _options(entry, path, where, allowed=OPTION_KEYS,
                            skip=("id", "_id", "q", "text"), ignore_underscore=True)
-        queries.append(ScriptQuery(name, q, _check_range(options, path, where), where))
+        queries.append(ScriptQuery(name, q, _final_options(options, path, where), where))
     return queries
 
 
@@ -199,7 +200,7 @@ def _option(key: str, value: Any):
         if value not in ("score", "date"):
             raise ValueError(f"must be score or date, not {value!r}")
         return key, value
-    if key in ("facets", "any", "all"):
+    if key in ("facets", "merged", "any", "all"):
         if not isinstance(value, bool):
             raise ValueError(f"must be true or false, not {value!r}")
         if key in ("any", "all"):
@@ -209,7 +210,7 @@ def _option(key: str, value: Any):
     raise ValueError("unknown option")  # pragma: no cover - keys are checked first
 
 
-def _check_range(options: dict, path: str, where: str) -> dict:
+def _final_options(options: dict, path: str, where: str) -> dict:
     lo, hi = options.get("date_from"), options.get("date_to")
     if lo and hi:
         if date_key(lo) > date_key(hi, upper=True):

@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Dict, Iterator, List, Optional
 
-from ..errors import ScriptError
+from ..errors import QueryError, ScriptError
 from .loading import Script, ScriptQuery
 
 __all__ = ["DEFAULT_SNIPPETS", "QueryResult", "iter_results", "run_script", "state_path"]
@@ -106,12 +106,15 @@ def iter_results(
             options.setdefault("snippets", DEFAULT_SNIPPETS if snippets is None else snippets)
             if snippets is not None:
                 options["snippets"] = snippets
-            if new:
-                result = _run_new(searcher, query, options, seen)
-            else:
-                res = searcher.search(query.q, suggest=False, **options)
-                result = QueryResult(query, res.total, res.took_ms, res.hits, res.facets, res.warnings,
-                                     res.match, res.notice)
+            try:
+                if new:
+                    result = _run_new(searcher, query, options, seen)
+                else:
+                    res = searcher.search(query.q, suggest=False, **options)
+                    result = QueryResult(query, res.total, res.took_ms, res.hits, res.facets,
+                                         res.warnings, res.match, res.notice)
+            except QueryError as exc:  # an unknown province, say: which query had it
+                raise QueryError(f"{script.path}: {query.where}: {exc}") from None
             yield result
         if new:
             _save_state(state_file, script, seen)

@@ -10,6 +10,7 @@ searchidx's codec, plus ``checksums.json``: for every file a commit makes visibl
 (its segment files and its TOC), the size and CRC32. Opening checks that each file
 of the current generation is there at its recorded size; ``searchidx check``
 reads every byte against the CRC32s.
+Format 5: all-caps runs of text are segmented lowercased, so the word fields of headings differ.
 
 Both files are JSON and are only ever replaced whole, atomically
 (see :func:`searchidx.storage.durable.write_atomically`).
@@ -26,7 +27,7 @@ from ..errors import IndexDamagedError, IndexFormatError
 
 FORMAT_FILE = "searchidx.json"
 FORMAT_NAME = "searchidx-index"
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 
 CHECKSUMS_FILE = "checksums.json"
 LOCK_FILE = "searchidx.lock"  # flocked by the one writing process (searchidx.lock)
