@@ -4,13 +4,14 @@ from __future__ import annotations
 import glob
 import os
 import shutil
+import sqlite3
 from typing import Optional, Sequence
 
 from .errors import SearchIdxError
 from .index import open_index
 from .indexer import IndexReport, Progress, index_paths
 from .lock import WriterLock
-from .manifest import MANIFEST_FILE
+from .manifest import MANIFEST_FILE, Manifest
 from .storage import engine
 from .storage.durable import sync_folder
 from .storage.format import CHECKSUMS_FILE, FORMAT_FILE
@@ -46,7 +47,8 @@ def rebuild_index(index_path: str, paths: Sequence[str], progress: Optional[Prog
         if os.path.exists(fresh):
             shutil.rmtree(fresh)
         index = open_index(fresh, create=True)
-        report = index_paths(index, list(paths), progress=progress, **dict(options, prune=False))
+        options = dict(options, prune=False, id_bases=_old_id_bases(target))
+        report = index_paths(index, list(paths), progress=progress, **options)
         del index
         old_state = os.path.join(target, "state")
         if os.path.isdir(old_state):  # keep the --new state of saved query scripts
@@ -67,6 +69,17 @@ def rebuild_index(index_path: str, paths: Sequence[str], progress: Optional[Prog
         if old_lock is not None:
             old_lock.release()
     return report
+
+
+def _old_id_bases(target: str) -> dict:
+    """The id bases the old index gave its files, so that ids survive the rebuild
+    (none when its manifest is missing or damaged)."""
+    path = os.path.join(target, MANIFEST_FILE)
+    try:
+        with Manifest(path, readonly=True) as manifest:
+            return manifest.id_bases()
+    except (SearchIdxError, sqlite3.Error):
+        return {}
 
 
 def exchange_folders(a: str, b: str) -> bool:
