@@ -64,8 +64,8 @@ class IndexReport:
         )
         for count, what in ((self.gone, "are gone"), (self.left_out, "are excluded")):
             if count:
-                line += (f"\n{count} document{'s' if count != 1 else ''}' files {what}; "
-                         "`--prune` removes them")
+                whose = "documents'" if count != 1 else "document's"
+                line += f"\n{count} {whose} files {what}; `--prune` removes them"
         return line
 
 
@@ -76,8 +76,12 @@ Progress = Callable[[int, int, str], None]
 PHASE_INDEXING, PHASE_COMMITTING, PHASE_DONE = "indexing", "committing", "done"
 
 
+PROGRESS_INTERVAL = 0.1  # seconds between two calls of progress() while indexing
+
+
 class _Tracker:
-    """Bytes done across all input files, told to ``progress`` at most 10 times a second."""
+    """Bytes done across all input files, told to ``progress`` at most every
+    PROGRESS_INTERVAL."""
 
     def __init__(self, progress: Optional[Progress], total: int):
         self.progress, self.total = progress, total
@@ -87,7 +91,7 @@ class _Tracker:
     def at(self, done: float, force: bool = False) -> None:
         self.done = min(self.total, int(done))
         now = time.monotonic()
-        if self.progress is not None and (force or now - self._last >= 0.1):
+        if self.progress is not None and (force or now - self._last >= PROGRESS_INTERVAL):
             self._last = now
             self.progress(self.done, self.total, PHASE_INDEXING)
 
