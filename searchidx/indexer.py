@@ -261,20 +261,22 @@ class _Run:
                 return
             if src.format in ("txt", "md") and len(data) > self.max_doc_bytes:
                 raise DocumentError(display, _too_large(len(data), self.max_doc_bytes))
-            documents, errors = docs_mod.read_source(src, data)
+            items = docs_mod.iter_source(src, data)
         except DocumentError as exc:
             report.errors.append(exc)
             report.failed += 1
             return
         finally:
             self.done_sources.add(src.path)
-        report.errors.extend(errors)
-        report.failed += len(errors)
         fresh_ids = set()
         complete = True
-        for number, doc in enumerate(documents, 1):
-            complete = self._one(src, doc, known, fresh_ids) and complete
-            part_done(number / len(documents))
+        for share, item in items:
+            if isinstance(item, DocumentError):
+                report.errors.append(item)
+                report.failed += 1
+            else:
+                complete = self._one(src, item, known, fresh_ids) and complete
+            part_done(share)
         # A changed file is replaced as a whole: its documents that are gone leave.
         for doc_id in known:
             if doc_id not in fresh_ids:

@@ -82,6 +82,8 @@ def decode_text(display: str, data: bytes) -> Tuple[str, Optional[str]]:
         view = encodings.bytes_view(data)
         encoding = encodings.detect(view)
         if encoding is None:
+            if data.startswith(tuple(bom for bom, _ in _BOMS)):
+                raise  # a file marked as Unicode: damaged, not in another encoding
             raise DocumentError(display, error.reason + UNKNOWN_ENCODING_HINT) from None
         return normalize_text(encodings.decode(view, encoding)), encoding
     text = normalize_text(decoded)
