@@ -175,7 +175,7 @@ def index_paths(
                              lambda part, o=offset, s=size: tracker.at(o + s * part))
             offset += size
         tracker.at(offset, force=True)
-        _count_or_prune(writer, report, known, run.done_sources, paths, excluded, prune)
+        _count_or_prune(writer, report, known, run, paths, excluded, prune)
         tracker.phase(PHASE_COMMITTING)
     tracker.phase(PHASE_DONE)
     report.commits = writer.commits
@@ -192,13 +192,16 @@ def _size(path: str) -> int:
 
 
 def _count_or_prune(writer: IndexWriter, report: IndexReport, known: Dict[str, Dict[str, tuple]],
-                    seen: Set[str], paths: Sequence[str], excluded: Sequence[str],
+                    run: "_Run", paths: Sequence[str], excluded: Sequence[str],
                     prune: bool) -> None:
     """Documents under ``paths`` whose files are gone or now excluded: removed with
     ``prune``, else counted for the summary."""
     roots = [os.path.abspath(p) for p in paths]
-    for source, ids in known.items():
-        if source in seen or not _under_any(source, roots):
+    for source, held in known.items():
+        if source in run.done_sources or not _under_any(source, roots):
+            continue
+        ids = [doc_id for doc_id in held if doc_id not in run.claimed]  # not moved elsewhere
+        if not ids:
             continue
         if not os.path.exists(source):
             if not prune:

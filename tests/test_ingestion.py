@@ -14,6 +14,7 @@ from searchidx.indexer import PHASE_COMMITTING, PHASE_DONE, PHASE_INDEXING, inde
 from searchidx.ingest.discovery import SourceFile
 from searchidx.ingest.ids import assign_id_bases
 from searchidx.writer import IndexWriter
+from test_reliability import whoosh_ids
 
 REPORT = "Báo cáo của UBND tỉnh {place} về công tác nhân quyền năm 2024.\n"
 
@@ -82,6 +83,10 @@ def test_a_moved_file_takes_its_id_along(invoke, empty_index, tmp_path):
     res = invoke(empty_index, "index", tmp_path / "a", tmp_path / "b")
     assert res.exit_code == 0, res.output
     assert ids_of(empty_index) == ["bien-ban.txt"]  # held by a file that is gone: taken over
+    assert summary(res)["added"] == 1 and len(res.stdout.splitlines()) == 1  # not "gone"
+    res = invoke(empty_index, "index", tmp_path / "a", tmp_path / "b", "--prune")
+    assert summary(res)["removed"] == 0 and ids_of(empty_index) == ["bien-ban.txt"]
+    assert whoosh_ids(empty_index) == {"bien-ban.txt": 1}
 
 
 def test_ids_made_before_the_files_table_stay(invoke, empty_index, reports):

@@ -15,7 +15,7 @@ from .group import State, cli, pass_state
 
 @cli.command("index")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(), metavar="PATH...")
-@click.option("--prune", is_flag=True, help="Remove documents whose files are gone from PATH.")
+@click.option("--prune", is_flag=True, help="Remove documents whose files are gone from PATH, or now excluded.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary line.")
 @click.option(
     "--wait",
