@@ -10,6 +10,7 @@ from typing import Optional, Sequence
 from .errors import SearchIdxError
 from .index import open_index
 from .indexer import IndexReport, Progress, index_paths
+from .ingest.ignore import IGNORE_FILE
 from .lock import WriterLock
 from .manifest import MANIFEST_FILE, Manifest
 from .storage import engine
@@ -47,6 +48,9 @@ def rebuild_index(index_path: str, paths: Sequence[str], progress: Optional[Prog
         if os.path.exists(fresh):
             shutil.rmtree(fresh)
         index = open_index(fresh, create=True)
+        ignore_file = os.path.join(target, IGNORE_FILE)
+        if os.path.isfile(ignore_file):  # it applies to the rebuild, and stays with the index
+            shutil.copy2(ignore_file, os.path.join(fresh, IGNORE_FILE))
         options = dict(options, prune=False, id_bases=_old_id_bases(target))
         report = index_paths(index, list(paths), progress=progress, **options)
         del index
@@ -101,7 +105,7 @@ def looks_like_index(path: str) -> bool:
     """True for a folder that holds (or held) a searchidx index, even a damaged one."""
     if not os.path.isdir(path):
         return False
-    names = os.listdir(path)
+    names = [name for name in os.listdir(path) if name != IGNORE_FILE]  # may come first
     return not names or any(
         n in (FORMAT_FILE, CHECKSUMS_FILE, MANIFEST_FILE) or n.startswith(f"_{engine.INDEX_NAME}_")
         for n in names

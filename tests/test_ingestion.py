@@ -167,6 +167,16 @@ def test_searchidxignore_in_the_index_folder_and_exclude(invoke, empty_index, fo
     assert "3 excluded" in res.stdout
 
 
+def test_the_index_folders_ignore_file_applies_to_and_survives_a_rebuild(invoke, empty_index,
+                                                                           folder):
+    assert invoke(empty_index, "index", folder).exit_code == 0
+    write(Path(empty_index) / ".searchidxignore", "README.md\nnhap/\n")
+    res = invoke(empty_index, "index", "--rebuild", folder)
+    assert res.exit_code == 0, res.output
+    assert ids_of(empty_index) == ["bao-cao-1.txt", "bao-cao-2.txt"]
+    assert (Path(empty_index) / ".searchidxignore").read_text() == "README.md\nnhap/\n"
+
+
 def test_negated_pattern_brings_a_file_back(invoke, empty_index, folder):
     write(folder / ".searchidxignore", "*.txt\n!bao-cao-2.txt\n")
     assert invoke(empty_index, "index", folder).exit_code == 0
