@@ -36,9 +36,9 @@ __all__ = ["IndexWriter", "sync_manifest", "mend_manifest", "CHUNK_SECONDS"]
 
 # A chunk is committed after this much work at most: Ctrl-C or a kill loses no more.
 CHUNK_SECONDS = 30.0
-# Early in a run sooner: after a third of the run so far (1 s at least), so that a run
+# Early in a run sooner: after a third of the run so far (5 s at least), so that a run
 # stopped after 20 s has kept two thirds of its work, not none.
-EARLY_SHARE, EARLY_MIN_SECONDS = 1 / 3, 1.0
+EARLY_SHARE, EARLY_MIN_SECONDS = 1 / 3, 5.0
 
 
 def sync_manifest(index: Index, manifest: Manifest) -> bool:
