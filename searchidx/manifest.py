@@ -8,12 +8,15 @@ a commit is reported only once its manifest rows are durable.
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
+import unicodedata
 from typing import Dict, Iterable, List, Optional
 
 from .errors import IndexDamagedError, SearchIdxError
 
 MANIFEST_FILE = "manifest.sqlite"
+_LINE_NUMBER = re.compile(r"#[0-9]+$")  # the default id of a JSON Lines line or list item
 
 
 class Manifest:
@@ -34,6 +37,8 @@ class Manifest:
                 "CREATE TABLE IF NOT EXISTS docs (id TEXT PRIMARY KEY, source TEXT, file_hash TEXT,"
                 " doc_hash TEXT, date TEXT, province TEXT, indexed_at REAL)",
                 "CREATE INDEX IF NOT EXISTS docs_source ON docs(source)",
+                # The id base each file was given, so that it keeps it (see ingest.ids).
+                "CREATE TABLE IF NOT EXISTS files (source TEXT PRIMARY KEY, id_base TEXT)",
             ]
         try:
             for statement in statements:
@@ -85,8 +90,33 @@ class Manifest:
             out.setdefault(source, {})[doc_id] = (file_hash, doc_hash)
         return out
 
+    def id_bases(self) -> Dict[str, str]:
+        """source -> the id base its documents' ids were made from.
+
+        For a file recorded before the ``files`` table existed, the base is read off
+        its ids: the one (less a ``#N`` line number) that ends with the file's name."""
+        try:
+            out = dict(self._db.execute("SELECT source, id_base FROM files"))
+        except sqlite3.OperationalError:  # a read-only manifest from before the table
+            out = {}
+        for source, ids in self.by_source().items():
+            if source in out or not source:
+                continue
+            name = unicodedata.normalize("NFC", os.path.basename(source))
+            for doc_id in ids:
+                base = _LINE_NUMBER.sub("", doc_id)
+                if base == name or base.endswith("/" + name):
+                    out[source] = base
+                    break
+        return out
+
     def record(self, rows: Iterable[tuple], removed: Iterable[str],
-               generation: Optional[int] = None) -> None:
+               generation: Optional[int] = None,
+               files: Optional[Dict[str, tuple]] = None) -> None:
+        """Write a chunk's rows and removals in one transaction.
+
+        ``files``: source -> (file hash, id base) of the files whose documents are all
+        recorded once this chunk is: their rows get the file's hash."""
         removed = [(i,) for i in removed]
         with self._db:
             if generation is not None:
@@ -101,6 +131,10 @@ class Manifest:
             )
             self._db.executemany("DELETE FROM docs WHERE id = ?", removed)
             self._db.executemany("INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+            for source, (file_hash, id_base) in (files or {}).items():
+                self._db.execute("UPDATE docs SET file_hash = ? WHERE source = ?", (file_hash, source))
+                if id_base:
+                    self._db.execute("INSERT OR REPLACE INTO files VALUES (?, ?)", (source, id_base))
 
     def count(self) -> int:
         try:

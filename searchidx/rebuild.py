@@ -4,13 +4,15 @@ from __future__ import annotations
 import glob
 import os
 import shutil
+import sqlite3
 from typing import Optional, Sequence
 
 from .errors import SearchIdxError
 from .index import open_index
 from .indexer import IndexReport, Progress, index_paths
+from .ingest.ignore import IGNORE_FILE
 from .lock import WriterLock
-from .manifest import MANIFEST_FILE
+from .manifest import MANIFEST_FILE, Manifest
 from .storage import engine
 from .storage.durable import sync_folder
 from .storage.format import CHECKSUMS_FILE, FORMAT_FILE
@@ -46,7 +48,11 @@ def rebuild_index(index_path: str, paths: Sequence[str], progress: Optional[Prog
         if os.path.exists(fresh):
             shutil.rmtree(fresh)
         index = open_index(fresh, create=True)
-        report = index_paths(index, list(paths), progress=progress, **dict(options, prune=False))
+        ignore_file = os.path.join(target, IGNORE_FILE)
+        if os.path.isfile(ignore_file):  # it applies to the rebuild, and stays with the index
+            shutil.copy2(ignore_file, os.path.join(fresh, IGNORE_FILE))
+        options = dict(options, prune=False, id_bases=_old_id_bases(target))
+        report = index_paths(index, list(paths), progress=progress, **options)
         del index
         old_state = os.path.join(target, "state")
         if os.path.isdir(old_state):  # keep the --new state of saved query scripts
@@ -69,6 +75,17 @@ def rebuild_index(index_path: str, paths: Sequence[str], progress: Optional[Prog
     return report
 
 
+def _old_id_bases(target: str) -> dict:
+    """The id bases the old index gave its files, so that ids survive the rebuild
+    (none when its manifest is missing or damaged)."""
+    path = os.path.join(target, MANIFEST_FILE)
+    try:
+        with Manifest(path, readonly=True) as manifest:
+            return manifest.id_bases()
+    except (SearchIdxError, sqlite3.Error):
+        return {}
+
+
 def exchange_folders(a: str, b: str) -> bool:
     """Swap two folders in one step (Linux renameat2), so searches never find no index.
 
@@ -88,7 +105,7 @@ def looks_like_index(path: str) -> bool:
     """True for a folder that holds (or held) a searchidx index, even a damaged one."""
     if not os.path.isdir(path):
         return False
-    names = os.listdir(path)
+    names = [name for name in os.listdir(path) if name != IGNORE_FILE]  # may come first
     return not names or any(
         n in (FORMAT_FILE, CHECKSUMS_FILE, MANIFEST_FILE) or n.startswith(f"_{engine.INDEX_NAME}_")
         for n in names

@@ -32,7 +32,13 @@ from .storage import engine
 if TYPE_CHECKING:
     from .ingest.documents import Document
 
-__all__ = ["IndexWriter", "sync_manifest", "mend_manifest"]
+__all__ = ["IndexWriter", "sync_manifest", "mend_manifest", "CHUNK_SECONDS"]
+
+# A chunk is committed after this much work at most: Ctrl-C or a kill loses no more.
+CHUNK_SECONDS = 30.0
+# Early in a run sooner: after a third of the run so far (5 s at least), so that a run
+# stopped after 20 s has kept two thirds of its work, not none.
+EARLY_SHARE, EARLY_MIN_SECONDS = 1 / 3, 5.0
 
 
 def sync_manifest(index: Index, manifest: Manifest) -> bool:
@@ -81,24 +87,31 @@ def mend_manifest(index: Index) -> bool:
 class IndexWriter:
     """Adds, replaces and removes documents, committing in chunks.
 
-    A chunk is committed every ``chunk_docs`` documents or ``chunk_bytes`` of text,
-    so an interruption loses at most the chunk in flight. Use as a context manager:
+    A chunk is committed every ``chunk_docs`` documents, ``chunk_bytes`` of text or
+    ``chunk_seconds`` of work, whichever comes first, so an interruption loses at
+    most the chunk in flight: under half a minute of work by default, and early in
+    a run no more than a third of it (see EARLY_SHARE). Use as a context manager:
     leaving it normally commits what is pending; leaving it by an exception
     (Ctrl-C included) discards the chunk in flight. The writer holds the index
     lock from start to end, so no other writer slips in between chunks.
     """
 
     def __init__(self, index: Index, wait: float = 0.0, chunk_docs: int = 10000,
-                 procs: int = 1, chunk_bytes: int = 32 << 20):
+                 procs: int = 1, chunk_bytes: int = 32 << 20,
+                 chunk_seconds: float = CHUNK_SECONDS):
         self.index = index
         self.chunk_docs = max(1, chunk_docs)
         self.chunk_bytes = max(1, chunk_bytes)
+        self.chunk_seconds = max(0.0, chunk_seconds)
+        self._chunk_started: Optional[float] = None  # when the chunk's first change came
+        self._first_change: Optional[float] = None  # … and the run's
         self.procs = max(1, procs)
         self._writer = None
         self._whoosh_lock_fd: Optional[int] = None
         self._pending_rows: List[tuple] = []
         self._pending_removed: List[str] = []
         self._pending_ids: Set[str] = set()
+        self._pending_files: Dict[str, tuple] = {}  # source -> (file hash, id base)
         self._existing_ids: Optional[Set[str]] = None  # committed ids, read on first add
         self._pending = 0
         self._pending_bytes = 0
@@ -143,7 +156,11 @@ class IndexWriter:
             self.cancel()
 
     def add(self, doc: "Document", file_hash: Optional[str] = None) -> None:
-        """Add ``doc``, replacing any document with the same id."""
+        """Add ``doc``, replacing any document with the same id.
+
+        ``file_hash`` is recorded as its file's hash ("": the file is not done yet, see
+        :meth:`file_done`; None: the document's own hash)."""
+        self._commit_if_due()
         if doc.id in self._pending_ids:
             # whoosh replaces committed documents only: two of one id in a chunk would both stay.
             self.commit(merge=False)
@@ -158,8 +175,10 @@ class IndexWriter:
             # for the old copy: for a new id that lookup is the costliest step.
             self._whoosh_writer().add_document(**document_fields(doc, now))
         self._pending_ids.add(doc.id)
+        if file_hash is None:
+            file_hash = doc.content_hash
         self._pending_rows.append(
-            (doc.id, doc.source, file_hash or doc.content_hash, doc.content_hash, doc.date, doc.province, now)
+            (doc.id, doc.source, file_hash, doc.content_hash, doc.date, doc.province, now)
         )
         self._pending_bytes += len(doc.text)
         self._count_one()
@@ -170,7 +189,17 @@ class IndexWriter:
             (doc.id, doc.source, file_hash, doc.content_hash, doc.date, doc.province, time.time())
         )
 
+    def file_done(self, source: str, file_hash: str, id_base: str = "") -> None:
+        """Record that every document of the file ``source`` is added or kept.
+
+        Its documents are added with an empty file hash, so that a run stopped
+        between two chunks of one large file re-reads the file; the hash is
+        recorded in the chunk that holds the file's last document."""
+        self._pending_files[source] = (file_hash, id_base)
+        self._commit_if_due()
+
     def remove(self, doc_id: str) -> None:
+        self._commit_if_due()
         if doc_id in self._pending_ids:
             self.commit(merge=False)
         self._whoosh_writer().delete_by_term("id", doc_id)
@@ -179,7 +208,20 @@ class IndexWriter:
 
     def _count_one(self) -> None:
         self._pending += 1
-        if self._pending >= self.chunk_docs or self._pending_bytes >= self.chunk_bytes:
+        if self._chunk_started is None:
+            self._chunk_started = time.monotonic()
+            if self._first_change is None:
+                self._first_change = self._chunk_started
+
+    def _commit_if_due(self) -> None:
+        """Commit the chunk once it is full: before the next change, or as its file ends
+        (so that the file's hash goes with its last document)."""
+        if not self._pending:
+            return
+        now = time.monotonic()
+        early = max(EARLY_MIN_SECONDS, (now - self._first_change) * EARLY_SHARE)
+        if (self._pending >= self.chunk_docs or self._pending_bytes >= self.chunk_bytes
+                or now - self._chunk_started >= min(self.chunk_seconds, early)):
             self.commit(merge=False)
 
     def commit(self, merge: bool = True) -> None:
@@ -193,17 +235,18 @@ class IndexWriter:
         if self._writer is not None:
             self._writer.commit(merge=False)
             self._writer_done()
-        if self._pending_rows or self._pending_removed:
+        if self._pending_rows or self._pending_removed or self._pending_files:
             with self.index.manifest() as manifest:
                 manifest.record(self._pending_rows, self._pending_removed,
-                                generation=self.index.generation())
+                                generation=self.index.generation(), files=self._pending_files)
             self.commits += 1
         if self._existing_ids is not None:
             self._existing_ids |= self._pending_ids
             self._existing_ids.difference_update(self._pending_removed)
         self._pending_rows, self._pending_removed = [], []
-        self._pending_ids = set()
+        self._pending_ids, self._pending_files = set(), {}
         self._pending = self._pending_bytes = 0
+        self._chunk_started = None
         if merge:
             self._merge_segments()
 
@@ -216,7 +259,7 @@ class IndexWriter:
     def close(self) -> None:
         """Commit what is pending and release the lock."""
         try:
-            if self._pending or self._pending_rows:
+            if self._pending or self._pending_rows or self._pending_files:
                 self.commit()
             else:
                 if self._writer is not None:
@@ -235,6 +278,6 @@ class IndexWriter:
                     self._writer.cancel()
                 self._writer_done()
             self._pending_rows, self._pending_removed, self._pending = [], [], 0
-            self._pending_ids = set()
+            self._pending_ids, self._pending_files = set(), {}
         finally:
             self._lock.release()

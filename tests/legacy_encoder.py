@@ -1,4 +1,4 @@
-"""Writing text in TCVN3 and VNI: the inverse of searchidx.ingest.encodings.decode.
+"""Writing text in TCVN3, VNI and Windows-1258: the inverse of searchidx.ingest.encodings.decode.
 
 Test and benchmark code only (the package reads these encodings, it never writes
 them): the oracle that makes legacy copies of Unicode text. TCVN3 is written in its
@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Dict, List
+from functools import lru_cache
+from typing import Dict, List, Optional
 
 from searchidx.ingest.encodings.tables import (
     BYTE_OF,
+    CP1258_TABLE,
     TCVN3_STRONG,
     TCVN3_TABLE,
     VIEW,
@@ -60,9 +62,49 @@ _TRANSLATE = {
 }
 
 
+_TONES = "\u0300\u0301\u0303\u0309\u0323"
+
+
+@lru_cache(maxsize=None)
+def _cp1258_view(char: str) -> Optional[str]:
+    """The byte view of one character in Windows-1258 (the letter precomposed where the
+    code page has it, else its base letter and a combining tone byte), or None."""
+    try:
+        data = char.encode("cp1258")
+    except UnicodeEncodeError:
+        nfd = unicodedata.normalize("NFD", char)
+        tones = "".join(c for c in nfd if c in _TONES)
+        base = unicodedata.normalize("NFC", "".join(c for c in nfd if c not in _TONES))
+        try:
+            data = base.encode("cp1258") + tones.encode("cp1258")
+        except UnicodeEncodeError:
+            return None
+    return "".join(VIEW[byte] for byte in data)
+
+
+def _cp1258_clash(char: str) -> bool:
+    """A character Windows-1258 cannot hold whose view would read back as another."""
+    return _cp1258_view(char) is None and char in CP1258_TABLE
+
+
+def _encode_cp1258(text: str, errors: str) -> str:
+    out = []
+    for position, char in enumerate(text):
+        view = _cp1258_view(char)
+        if view is None and _cp1258_clash(char):
+            if errors != "replace":
+                raise ValueError(f"cp1258 cannot hold {char!r} (at {position})")
+            view = "?"
+        out.append(char if view is None else view)
+    return "".join(out)
+
+
 def unrepresentable(text: str, encoding: str) -> List[str]:
     """The characters of ``text`` (NFC) that ``encoding`` cannot hold, in order of first use."""
     check_encoding(encoding)
+    if encoding == "cp1258":
+        text = unicodedata.normalize("NFC", text)
+        return list(dict.fromkeys(char for char in text if _cp1258_clash(char)))
     found = _CLASH_RE[encoding].findall(unicodedata.normalize("NFC", text))
     return list(dict.fromkeys(found))
 
@@ -76,6 +118,8 @@ def encode(text: str, encoding: str, errors: str = "strict") -> str:
     """
     check_encoding(encoding)
     text = unicodedata.normalize("NFC", text)
+    if encoding == "cp1258":
+        return _encode_cp1258(text, errors)
     clash = _CLASH_RE[encoding].search(text)
     if clash is not None:
         if errors != "replace":

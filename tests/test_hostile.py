@@ -162,8 +162,8 @@ def test_file_vanishing_between_discovery_and_reading(tmp_path, monkeypatch):
         (folder / f"r{i}.txt").write_text(f"{GOOD} số {i}", encoding="utf-8")
     real_discover = documents.discover
 
-    def discover_then_delete(paths):
-        yield from real_discover(paths)
+    def discover_then_delete(paths, *rules):
+        yield from real_discover(paths, *rules)
         (folder / "r2.txt").unlink()  # deleted after it was found, before it is read
 
     monkeypatch.setattr(documents, "discover", discover_then_delete)
@@ -214,7 +214,7 @@ def test_file_unreadable_mid_run(tmp_path, monkeypatch, failure):
     assert "r3.txt" not in ids_of(tmp_path / "ix")
 
 
-def test_duplicate_ids_across_files_keep_one_document(invoke, empty_index, tmp_path):
+def test_duplicate_ids_across_files_keep_one_document_and_fail(invoke, empty_index, tmp_path):
     folder = tmp_path / "exports"
     folder.mkdir()
     (folder / "a.jsonl").write_text(json.dumps({"id": "x", "text": "một hai ba"}) + "\n",
@@ -223,10 +223,12 @@ def test_duplicate_ids_across_files_keep_one_document(invoke, empty_index, tmp_p
                                     + json.dumps({"id": "y", "text": "bảy"}) + "\n",
                                     encoding="utf-8")
     res = invoke(empty_index, "index", str(folder))
-    assert res.exit_code == 0
-    assert warnings_of(res.stderr) == {
-        str(folder / "b.jsonl"): [f"duplicate id 'x' (also in {folder / 'a.jsonl'})"]}
+    assert res.exit_code == 1  # a document is missing: the run is no success
+    assert res.stderr.splitlines() == [
+        f"Error: {folder / 'b.jsonl'}: duplicate id 'x' (also in {folder / 'a.jsonl'})"]
     assert ids_of(empty_index) == ["x", "y"]
+    res = invoke(empty_index, "index", str(folder))  # the next run says it again
+    assert res.exit_code == 1 and "duplicate id 'x'" in res.stderr
 
 
 def test_one_writer_never_holds_two_documents_of_one_id(empty_index):

@@ -126,6 +126,7 @@ class Run:
         full_env.update({
             "PYTHONPATH": os.pathsep.join([str(hookdir), str(REPO)]),
             "SEARCHIDX_CHUNK_DOCS": str(chunk),
+            "SEARCHIDX_COMMIT_SECONDS": "1000000",  # chunks by size only, unless a test says
             "SEARCHIDX_TEST_MARKER": str(self.marker),
         })
         if pause:
@@ -451,7 +452,8 @@ def small_index(tmp_path):
     folder = tmp_path / "small-docs"
     make_corpus(folder, 30)
     path = tmp_path / "small-ix"
-    report = index_paths(open_index(str(path), create=True), [str(folder)], chunk_docs=10)
+    report = index_paths(open_index(str(path), create=True), [str(folder)], chunk_docs=10,
+                         chunk_seconds=1e9)  # by size only, however slow the machine
     assert report.added == 30 and report.commits == 3
     return path, folder
 

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import os
 import sys
+import time
+from typing import Optional
 
 import click
 
@@ -13,7 +15,7 @@ from .group import State, cli, pass_state
 
 @cli.command("index")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(), metavar="PATH...")
-@click.option("--prune", is_flag=True, help="Remove documents whose files are gone from PATH.")
+@click.option("--prune", is_flag=True, help="Remove documents whose files are gone from PATH, or now excluded.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary line.")
 @click.option(
     "--wait",
@@ -36,27 +38,39 @@ from .group import State, cli, pass_state
     metavar="MB",
     help="Skip (and report) a document with more text than this.  [default: 4]",
 )
+@click.option(
+    "--exclude",
+    multiple=True,
+    metavar="GLOB",
+    help="Leave out files matching this gitignore-style pattern (repeatable), "
+    "as a .searchidxignore line would.",
+)
 @pass_state
-def index_cmd(state: State, paths, prune, quiet, wait, rebuild, procs, max_doc_mb) -> None:
+def index_cmd(state: State, paths, prune, quiet, wait, rebuild, procs, max_doc_mb,
+              exclude) -> None:
     """Add, update (and with --prune, remove) the documents under PATH.
 
-    Folders are read recursively; unchanged files are skipped. A file that cannot
+    Folders are read recursively; unchanged files are skipped. Files matching a
+    line of a .searchidxignore (in a PATH folder or in the index folder;
+    gitignore syntax) or an --exclude pattern are left out. A file that cannot
     be read is reported on stderr and skipped, and the run goes on: the exit
-    status is 0 unless no file at all could be read (1). With --rebuild the old
-    index keeps answering searches until the new one is complete.
+    status is 0 unless no file at all could be read, or two files give one
+    document id (1). With --rebuild the old index keeps answering searches until
+    the new one is complete.
 
     Example:
 
     \b
         searchidx index corpus/
         searchidx index --prune --quiet corpus/
+        searchidx index corpus/ --exclude "*.md" --exclude "batch/"
     """
     from ..errors import SearchIdxError
 
     missing = [p for p in paths if not os.path.exists(p)]
     if missing and not prune:
         raise SearchIdxError(f"no such file or folder: {', '.join(missing)}")
-    options = {"prune": prune, "wait": wait}
+    options = {"prune": prune, "wait": wait, "exclude": list(exclude)}
     if procs:
         options["procs"] = procs
     if max_doc_mb:
@@ -66,6 +80,13 @@ def index_cmd(state: State, paths, prune, quiet, wait, rebuild, procs, max_doc_m
         if not chunk.isdigit() or int(chunk) < 1:
             raise SearchIdxError(f"SEARCHIDX_CHUNK_DOCS must be a whole number of documents, not {chunk!r}")
         options["chunk_docs"] = int(chunk)
+    seconds = os.environ.get("SEARCHIDX_COMMIT_SECONDS")  # internal: the most work per commit
+    if seconds:
+        try:
+            options["chunk_seconds"] = float(seconds)
+        except ValueError:
+            raise SearchIdxError(
+                f"SEARCHIDX_COMMIT_SECONDS must be a number of seconds, not {seconds!r}") from None
     show_progress = not quiet and output.isatty(sys.stderr)
     if rebuild:
         from ..rebuild import rebuild_index
@@ -79,10 +100,16 @@ def index_cmd(state: State, paths, prune, quiet, wait, rebuild, procs, max_doc_m
         index = state.open(create=True)
         report = _index_with_progress(
             lambda progress: index_paths(index, list(paths), progress=progress, **options), show_progress)
+    collisions = report.collisions
     for error in report.errors:
-        output.warn(str(error))
+        if error not in collisions:
+            output.warn(str(error))
     if not quiet:
         click.echo(report.summary())
+    for error in collisions[:-1]:
+        click.echo(f"Error: {error}", err=True)
+    if collisions:  # the rest is indexed, but a document is missing: not a success
+        raise SearchIdxError(str(collisions[-1]))
     done = report.added + report.updated + report.unchanged + report.removed
     if report.failed and not done:
         raise SearchIdxError(f"no document could be read ({report.failed} failed)")
@@ -92,20 +119,57 @@ def _index_with_progress(run, show_progress: bool):
     """``run(progress)``, with a progress bar on the terminal when ``show_progress``."""
     if not show_progress:
         return run(None)
-    bar = None
-
-    def progress(done: int, total: int) -> None:
-        nonlocal bar
-        if bar is None:
-            bar = click.progressbar(length=total, label="Indexing", file=sys.stderr, show_pos=True)
-            bar.__enter__()
-        bar.update(done - bar.pos)
-
+    display = _IndexingProgress()
     try:
-        return run(progress)
+        return run(display)
     finally:
-        if bar is not None:
-            bar.__exit__(None, None, None)
+        display.close()
+
+
+class _IndexingProgress:
+    """The bar of the indexing phase (bytes of input, a rate and the time left), then a
+    line for the final merge and commit, which can take a while after a large run."""
+
+    def __init__(self):
+        self.bar = None
+        self.started = time.monotonic()
+        self.committing: Optional[float] = None
+
+    def __call__(self, done: int, total: int, phase: str) -> None:
+        from ..indexer import PHASE_COMMITTING, PHASE_DONE
+
+        if phase == PHASE_COMMITTING:
+            self._close_bar()
+            self.committing = time.monotonic()
+            click.echo("Merging and committing ...", file=sys.stderr, nl=False)
+        elif phase == PHASE_DONE:
+            if self.committing is not None:
+                click.echo(f" done in {time.monotonic() - self.committing:.1f} s", file=sys.stderr)
+                self.committing = None
+        else:
+            if self.bar is None:
+                self.bar = click.progressbar(
+                    length=max(1, total), label="Indexing", file=sys.stderr, show_eta=True,
+                    show_percent=True, item_show_func=lambda text: text,
+                )
+                self.bar.__enter__()
+            rate = done / max(1e-6, time.monotonic() - self.started)
+            text = f"{_megabytes(done)} of {_megabytes(total)} MB, {_megabytes(rate)} MB/s"
+            self.bar.update(max(0, done - self.bar.pos), text)
+
+    def _close_bar(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+    def close(self) -> None:
+        self._close_bar()
+        if self.committing is not None:  # interrupted while committing
+            click.echo("", file=sys.stderr)
+
+
+def _megabytes(count: float) -> str:
+    return f"{count / 1e6:.1f}" if count >= 1e5 else f"{count / 1e6:.2f}"
 
 
 @cli.command()

@@ -10,9 +10,12 @@ import hashlib
 import os
 import unicodedata
 from dataclasses import dataclass
-from typing import Dict, Iterator, List, Optional, Sequence, Set, Tuple, Union
+from typing import TYPE_CHECKING, Dict, Iterator, List, Optional, Sequence, Set, Tuple, Union
 
 from ..errors import DocumentError
+
+if TYPE_CHECKING:
+    from .ignore import IgnoreRules
 
 # File name extension (lowercase) -> format name.
 FORMATS: Dict[str, str] = {
@@ -50,6 +53,10 @@ class Skipped:
 
     path: str
     reason: str
+    absolute: str = ""  # for an excluded file or folder: its absolute path
+
+
+EXCLUDED = "excluded"  # the reason of a Skipped file or folder the user left out
 
 
 def content_hash(data: bytes) -> str:
@@ -61,7 +68,9 @@ def _format_of(name: str) -> Optional[str]:
     return FORMATS.get(os.path.splitext(name)[1].lower())
 
 
-def discover(paths: Sequence[str]) -> Iterator[Union[SourceFile, Skipped, DocumentError]]:
+def discover(
+    paths: Sequence[str], rules: Optional["IgnoreRules"] = None
+) -> Iterator[Union[SourceFile, Skipped, DocumentError]]:
     """The files under the given paths, in a deterministic (sorted, depth-first) order.
 
     Yields a SourceFile for each file of a format in FORMATS (.txt, .md/.markdown,
@@ -71,6 +80,8 @@ def discover(paths: Sequence[str]) -> Iterator[Union[SourceFile, Skipped, Docume
     pipe or device named directly, or a file name that is not UTF-8. Hidden files and folders (".name") inside a
     folder are left out silently; symbolic links are followed, but each real folder and
     file is visited once, so a link loop ends and a linked file is not read twice.
+    A file or folder that ``rules`` leave out is a Skipped record with reason EXCLUDED
+    (one for a whole folder).
     """
     seen_dirs: Set[str] = set()
     seen_files: Set[str] = set()
@@ -83,9 +94,11 @@ def discover(paths: Sequence[str]) -> Iterator[Union[SourceFile, Skipped, Docume
                 yield DocumentError(given, "no such file or folder")
             continue
         if os.path.isdir(absolute):
-            yield from _walk(given, absolute, seen_dirs, seen_files)
+            yield from _walk(given, absolute, seen_dirs, seen_files, rules)
         elif not os.path.isfile(absolute):  # reading a pipe or a device would never end
             yield DocumentError(given, "not a regular file")
+        elif rules is not None and rules.excluded(None, os.path.basename(absolute)):
+            yield Skipped(given, EXCLUDED, absolute)
         else:
             yield from _file_entry(given, absolute, os.path.basename(absolute), seen_files)
 
@@ -114,7 +127,8 @@ def _file_entry(
 
 
 def _walk(
-    root_display: str, root: str, seen_dirs: Set[str], seen_files: Set[str]
+    root_display: str, root: str, seen_dirs: Set[str], seen_files: Set[str],
+    rules: Optional["IgnoreRules"] = None,
 ) -> Iterator[Union[SourceFile, Skipped, DocumentError]]:
     # An explicit stack (not recursion) so deep trees cannot hit the recursion limit;
     # entries are pushed in reverse so they come out in sorted order.
@@ -144,7 +158,9 @@ def _walk(
                 is_file = entry.is_file()
             except OSError:
                 is_dir = is_file = False
-            if is_dir:
+            if rules is not None and (is_dir or is_file) and rules.excluded(root, entry_rel, is_dir):
+                yield Skipped(display, EXCLUDED, os.path.abspath(entry.path))
+            elif is_dir:
                 subfolders.append((entry.path, entry_rel))
             elif is_file:
                 yield from _file_entry(display, os.path.abspath(entry.path), entry_rel, seen_files)

@@ -14,12 +14,12 @@ Documents here like text files do; text in the pre-Unicode Vietnamese encodings
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Dict, List, Optional, Tuple
+from typing import TYPE_CHECKING, Dict, Iterator, List, Optional, Tuple, Union
 
 from ..errors import DocumentError
 from .discovery import FORMATS, Skipped, SourceFile, content_hash, discover
 from .fields import Document, build_document, cap_title, first_line_title
-from .jsonfiles import read_json, read_jsonl
+from .jsonfiles import iter_jsonl, read_json, read_jsonl
 from .textfiles import decode_bytes, decode_text, read_text_file
 
 if TYPE_CHECKING:
@@ -33,6 +33,7 @@ __all__ = [
     "discover",
     "content_hash",
     "read_source",
+    "iter_source",
     "decode_bytes",
 ]
 
@@ -75,6 +76,20 @@ def read_source(
     if src.format == "jsonl":
         return read_jsonl(src, decoded)  # each value is normalized as it is read
     return read_json(src, decoded, content_hash(data))
+
+
+def iter_source(
+    src: SourceFile, data: bytes
+) -> Iterator[Tuple[float, Union[Document, DocumentError]]]:
+    """read_source() as it goes: each document, or the error of a bad line or item, with
+    the share of the file read so far. A JSON Lines file is read line by line, so a large
+    one is indexed from its first line on; the DocumentError of a file that cannot be
+    used at all is raised before anything is yielded."""
+    if src.format == "jsonl":
+        return iter_jsonl(src, decode_bytes(src.display or src.path, data))
+    documents, errors = read_source(src, data)
+    items: List[Union[Document, DocumentError]] = [*errors, *documents]
+    return iter([(number / len(items), item) for number, item in enumerate(items, 1)])
 
 
 def _extracted_document(src: SourceFile, extracted: "Extracted", digest: str) -> Document:

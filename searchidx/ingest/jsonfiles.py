@@ -6,7 +6,7 @@ item has its own hash, so editing one re-indexes that one only.
 from __future__ import annotations
 
 import json
-from typing import Dict, Iterable, Iterator, List, Tuple
+from typing import Dict, Iterable, Iterator, List, Tuple, Union
 
 from ..analysis.normalize import normalize_text
 from ..errors import DocumentError
@@ -80,7 +80,7 @@ def read_json(
     entries = (
         (number, item, content_hash(
             json.dumps(item, ensure_ascii=False, sort_keys=True).encode("utf-8", "surrogatepass")
-        ))
+        ), number / len(data))
         for number, item in enumerate(data, start=1)
     )
     return _documents_of(src, "item", entries)
@@ -91,11 +91,22 @@ def read_jsonl(src: SourceFile, text: str) -> Tuple[List[Document], List[Documen
     return _documents_of(src, "line", _jsonl_entries(text))
 
 
-def _jsonl_entries(text: str) -> Iterator[Tuple[int, object, str]]:
-    """(line number, value, hash) of each non-blank line; the value is a ValueError for
-    a line that is not JSON."""
+def iter_jsonl(
+    src: SourceFile, text: str
+) -> Iterator[Tuple[float, Union[Document, DocumentError]]]:
+    """The documents of a JSON Lines file as they are read, each (or the error of its
+    line) with the share of the file read so far: a large file is indexed, and its
+    progress shown, from its first line on."""
+    return _iter_documents(src, "line", _jsonl_entries(text))
+
+
+def _jsonl_entries(text: str) -> Iterator[Tuple[int, object, str, float]]:
+    """(line number, value, hash, share of the text read) of each non-blank line; the
+    value is a ValueError for a line that is not JSON."""
     # Split on "\n" only: str.splitlines() would also split on U+2028 inside a string.
+    read, total = 0, max(1, len(text))
     for number, line in enumerate(text.split("\n"), start=1):
+        read += len(line) + 1
         line = line.rstrip("\r")
         if not line.strip():
             continue
@@ -106,32 +117,40 @@ def _jsonl_entries(text: str) -> Iterator[Tuple[int, object, str]]:
             value = json.loads(line)
         except json.JSONDecodeError as exc:
             value = ValueError(f"invalid JSON: {exc.msg} (column {exc.colno})")
-        yield number, value, digest
+        yield number, value, digest, min(1.0, read / total)
 
 
 def _documents_of(
-    src: SourceFile, where: str, entries: Iterable[Tuple[int, object, str]]
+    src: SourceFile, where: str, entries: Iterable[Tuple[int, object, str, float]]
 ) -> Tuple[List[Document], List[DocumentError]]:
-    """A document per (number, value, hash) entry of a JSON list ("item") or JSONL file
-    ("line"); a bad value or an id an earlier entry had is an error of that entry only."""
-    display = src.display or src.path
     documents: List[Document] = []
     errors: List[DocumentError] = []
+    for _, item in _iter_documents(src, where, entries):
+        (errors if isinstance(item, DocumentError) else documents).append(item)
+    return documents, errors
+
+
+def _iter_documents(
+    src: SourceFile, where: str, entries: Iterable[Tuple[int, object, str, float]]
+) -> Iterator[Tuple[float, Union[Document, DocumentError]]]:
+    """A document per (number, value, hash, share) entry of a JSON list ("item") or
+    JSONL file ("line"); a bad value or an id an earlier entry had is an error of that
+    entry only. Each comes with the entry's share of the file."""
+    display = src.display or src.path
     first_seen: Dict[str, int] = {}
-    for number, value, digest in entries:
+    for number, value, digest, share in entries:
         try:
             if isinstance(value, ValueError):
                 raise value
             document = _json_document(src, value, f"{src.id_base}#{number}", digest)
         except ValueError as exc:
-            errors.append(DocumentError(display, f"{where} {number}: {exc}"))
+            yield share, DocumentError(display, f"{where} {number}: {exc}")
             continue
         if document.id in first_seen:
             first = f"{where} {first_seen[document.id]}"
-            errors.append(DocumentError(
+            yield share, DocumentError(
                 display, f"{where} {number}: duplicate id {document.id!r} (first on {first})"
-            ))
+            )
             continue
         first_seen[document.id] = number
-        documents.append(document)
-    return documents, errors
+        yield share, document

@@ -1,8 +1,9 @@
 """Plain text and Markdown files: bytes to text, front matter, a date line, the title.
 
 A file's bytes must be UTF-8 (with or without a BOM) or UTF-16 with a BOM, or text
-in a pre-Unicode Vietnamese encoding (TCVN3, VNI) that detection recognizes: nothing
-is guessed, so a Latin-1 file is reported rather than indexed as mojibake.
+in a pre-Unicode Vietnamese encoding (TCVN3, VNI, Windows-1258) that detection
+recognizes: nothing is guessed, so a Latin-1 file is reported (with a hint to convert it
+with iconv) rather than indexed as mojibake.
 """
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ def decode_bytes(path: str, data: bytes) -> str:
     """A file's text: UTF-8 (BOM or not) or UTF-16 with a BOM, else DocumentError.
 
     Never guesses a legacy encoding: a Latin-1 or CP1258 file is reported with the first
-    offending byte rather than indexed as mojibake.
+    offending byte rather than indexed as mojibake (decode_text detects the Vietnamese ones).
     """
     if not data.strip():
         raise DocumentError(path, "empty file")
@@ -56,6 +57,12 @@ def decode_bytes(path: str, data: bytes) -> str:
     return text
 
 
+UNKNOWN_ENCODING_HINT = (
+    "; not TCVN3, VNI or Windows-1258 either: convert it to UTF-8 first, "
+    "e.g. iconv -f WINDOWS-1252 -t UTF-8 FILE > FILE.utf8.txt"
+)
+
+
 def _invalid_byte(data: bytes, offset: int) -> str:
     return f"not UTF-8 or UTF-16 text (invalid byte 0x{data[offset]:02x} at offset {offset})"
 
@@ -63,8 +70,9 @@ def _invalid_byte(data: bytes, offset: int) -> str:
 def decode_text(display: str, data: bytes) -> Tuple[str, Optional[str]]:
     """A text file's text (NFC, LF) and the legacy encoding it was in, if any.
 
-    TCVN3 and VNI come as single-byte files (not UTF-8: read as Windows-1252, then
-    detected) or as UTF-8 holding the mojibake of such a reading.
+    TCVN3, VNI and Windows-1258 come as single-byte files (not UTF-8: read as
+    Windows-1252, then detected) or as UTF-8 holding the mojibake of such a reading.
+    A file in none of them is reported with a hint to convert it with iconv.
     """
     try:
         decoded = decode_bytes(display, data)
@@ -74,7 +82,9 @@ def decode_text(display: str, data: bytes) -> Tuple[str, Optional[str]]:
         view = encodings.bytes_view(data)
         encoding = encodings.detect(view)
         if encoding is None:
-            raise
+            if data.startswith(tuple(bom for bom, _ in _BOMS)):
+                raise  # a file marked as Unicode: damaged, not in another encoding
+            raise DocumentError(display, error.reason + UNKNOWN_ENCODING_HINT) from None
         return normalize_text(encodings.decode(view, encoding)), encoding
     text = normalize_text(decoded)
     fixed, encoding = encodings.fix(text)

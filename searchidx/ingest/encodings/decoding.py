@@ -1,4 +1,4 @@
-"""Decoding TCVN3 and VNI text (a byte view or its mojibake) to Unicode.
+"""Decoding TCVN3, VNI and Windows-1258 text (a byte view or its mojibake) to Unicode.
 
 TCVN3 has one ambiguity: in its full form most toned capitals sit on 0x80-0x9F,
 where Windows-1252 has the quotes, dashes and bullets that files in the common ABC
@@ -12,7 +12,8 @@ import unicodedata
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from .syllables import is_syllable
-from .tables import BYTE_OF, check_encoding, TCVN3_STRONG, TCVN3_WEAK, VIEW, VNI_COMBINE, VNI_SINGLE
+from .tables import (BYTE_OF, CP1258_TABLE, check_encoding, TCVN3_STRONG, TCVN3_WEAK, VIEW,
+                     VNI_COMBINE, VNI_SINGLE)
 
 # Quotes, dashes, the bullet and the ellipsis are everywhere in Vietnamese text; the
 # other symbols of 0x80-0x9F (‰ ‚ „ ‹) are rare there, so a valid word settles those.
@@ -160,6 +161,17 @@ def _decode_vni(text: str) -> str:
     return _VNI_PAIR.sub(lambda match: _VNI_PAIRS[match.group()], text)
 
 
+_CP1258_TRANSLATION = {ord(char): letter for char, letter in CP1258_TABLE.items()}
+
+
+def _decode_cp1258(text: str) -> str:
+    # Tone marks become combining characters after their vowels: decode() makes it NFC.
+    return text.translate(_CP1258_TRANSLATION)
+
+
+_DECODERS = {"tcvn3": _decode_tcvn3, "vni": _decode_vni, "cp1258": _decode_cp1258}
+
+
 def decode(text: str, encoding: str, mask: Optional[Sequence[bool]] = None) -> str:
     """Text in a byte view (or mojibake) of ``encoding`` as Unicode, NFC.
 
@@ -168,7 +180,7 @@ def decode(text: str, encoding: str, mask: Optional[Sequence[bool]] = None) -> s
     kept as they are.
     """
     check_encoding(encoding)
-    decoder = _decode_tcvn3 if encoding == "tcvn3" else _decode_vni
+    decoder = _DECODERS[encoding]
     if mask is None:
         return unicodedata.normalize("NFC", decoder(text))
     parts = []

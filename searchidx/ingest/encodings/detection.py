@@ -1,4 +1,4 @@
-"""Detecting TCVN3 and VNI text: decode each word that would change and count.
+"""Detecting TCVN3, VNI and Windows-1258 text: decode each word that would change and count.
 
 Detection must never fire on real Unicode Vietnamese nor on other languages, so it
 does not look for odd characters alone: it counts the words that become valid
@@ -17,7 +17,8 @@ from typing import List, Optional, Tuple
 
 from .decoding import LETTER_RUN, decode, restore_capitals
 from .syllables import is_syllable
-from .tables import ENCODINGS, TCVN3_STRONG, TCVN3_WEAK, VNI_MARKS, VNI_SINGLE, check_encoding
+from .tables import (CP1258_TABLE, ENCODINGS, TCVN3_STRONG, TCVN3_WEAK, VNI_MARKS, VNI_SINGLE,
+                     check_encoding)
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ LOST_SHARE = 0.1  # and decoding may break few valid ones
 _SPECIAL = {
     "tcvn3": frozenset(TCVN3_STRONG) | frozenset(TCVN3_WEAK),
     "vni": frozenset(VNI_SINGLE) | VNI_MARKS,
+    "cp1258": frozenset(CP1258_TABLE),
 }
 # A word for scoring: letters and TCVN3's non-letter byte characters ("c¸c", "n­íc").
 _TCVN3_WORD_CHARS = "".join(sorted(ch for ch in TCVN3_STRONG if not ch.isalpha()))
@@ -60,7 +62,7 @@ _SPECIAL_RE = {
     for encoding, chars in _SPECIAL.items()
 }
 _ANY_SPECIAL = re.compile(
-    "[" + re.escape("".join(sorted(_SPECIAL["tcvn3"] | _SPECIAL["vni"]))) + "]"
+    "[" + re.escape("".join(sorted(frozenset().union(*_SPECIAL.values())))) + "]"
 )
 
 
@@ -107,7 +109,7 @@ def score(text: str, encoding: str) -> Detection:
 
 
 def detect(text: str) -> Optional[str]:
-    """"tcvn3" or "vni" when the text is in that legacy encoding, else None.
+    """"tcvn3", "vni" or "cp1258" when the text is in that legacy encoding, else None.
 
     Leaves Unicode Vietnamese, ASCII and other languages alone: see Detection.fires.
     """

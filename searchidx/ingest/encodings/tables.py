@@ -1,4 +1,4 @@
-"""Byte tables of the pre-Unicode Vietnamese encodings TCVN3 and VNI.
+"""Byte tables of the pre-Unicode Vietnamese encodings TCVN3, VNI and Windows-1258.
 
 Legacy text is handled as a byte view: a text whose characters stand for bytes the
 way Windows-1252 shows them (``bytes_view``). These tables map that view to Unicode
@@ -9,7 +9,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Dict, FrozenSet, List, Tuple
 
-ENCODINGS = ("tcvn3", "vni")
+ENCODINGS = ("tcvn3", "vni", "cp1258")
 
 
 def check_encoding(encoding: str) -> None:
@@ -164,3 +164,25 @@ def _vni_table() -> Dict[Tuple[str, str], str]:
 
 VNI_COMBINE = _vni_table()
 VNI_MARKS: FrozenSet[str] = frozenset(mark for _, mark in VNI_COMBINE)
+
+
+# ---------------------------------------------------------------------------
+# Windows-1258: Windows-1252 with Vietnamese letters and the five tones as
+# combining bytes ("Hội" is H, ô, i with the dot below after it)
+# ---------------------------------------------------------------------------
+
+
+def _cp1258_table() -> Dict[str, str]:
+    """View character -> what Windows-1258 reads there, where the two differ."""
+    differ: Dict[int, str] = {}
+    for byte in range(0x80, 0x100):
+        try:
+            char = bytes([byte]).decode("cp1258")
+        except UnicodeDecodeError:
+            continue  # a byte Windows-1258 leaves undefined stays as it is
+        if char != VIEW[byte]:
+            differ[byte] = char
+    return {view: differ[byte] for view, byte in BYTE_OF.items() if byte in differ}
+
+
+CP1258_TABLE: Dict[str, str] = _cp1258_table()
