@@ -26,6 +26,7 @@ TEXTS = {
     "peace": "hòa bình là khát vọng của nhân dân các nước.",
     "gifts": "Các hộ nghèo nhận quà Tết từ Ủy ban Mặt trận Tổ quốc.",
     "repeated": "Tăng cường chuyển đổi số cấp xã.\n\nTăng cường chuyển đổi số cấp xã.",
+    "crops": "Chuyển đổi cơ cấu cây trồng giúp số hộ khá tăng.",
 }
 PROVINCES = {"corruption": "Hà Giang", "corruption-2": "Hậu Giang"}
 DATES = {"corruption": "2023-05-01", "corruption-2": "2024-12-20"}
@@ -77,6 +78,13 @@ def test_unaccented_words_are_grouped_by_what_the_index_knows(index):
         assert [w.text for w in query_words("tham nhung")] == ["tham", "nhung"]
     finally:
         reader.close()
+
+
+def test_words_the_documents_hold_side_by_side_are_one(searcher):
+    # pyvi makes "chuyển đổi" and "số" two words; where both are, they mostly stand together.
+    assert sorted(ids(searcher.search("chuyển đổi"))) == ["crops", "repeated"]
+    for query in ("chuyển đổi số", "chuyen doi so"):
+        assert ids(searcher.search(query)) == ["repeated"], query
 
 
 def test_quotes_force_a_grouping(searcher):

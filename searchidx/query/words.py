@@ -29,6 +29,9 @@ __all__ = ["QueryWord", "query_words", "word_query", "typed_with_diacritics", "C
 # documents holding them side by side have them as one pyvi word (tuned with
 # bench/matching.py).
 COHESION = 0.5
+# Two neighbouring words are one when at least this share of the documents holding the
+# rarer of them hold the two side by side.
+COLLOCATION = 0.5
 MAX_WORD_SYLLABLES = 4  # longer runs are not looked up as one word
 # A query with diacritics on at least this share of its syllables was typed with
 # care: pyvi segments it (else the index does).
@@ -118,11 +121,38 @@ def _segment(run: List[int], syllables: List[str], pyvi_starts: Optional[set], r
                         break
             groups.append(run[i:i + size])
             i += size
+    if reader is not None:
+        groups = _collocations(groups, [fold(s) for s in syllables], reader)
     out = []
     for group in groups:
         parts = tuple(syllables[p] for p in group)
         out.append(QueryWord(parts, any(has_diacritics(s) for s in parts)))
     return out
+
+
+def _collocations(groups: List[List[int]], folded: List[str], reader) -> List[List[int]]:
+    """Join neighbouring words that the documents mostly have side by side: "chuyển đổi"
+    and "số" are two words to pyvi, but where both are, they are mostly "chuyển đổi số"."""
+    out = [groups[0]]
+    for group in groups[1:]:
+        last = out[-1]
+        if len(last) + len(group) <= MAX_WORD_SYLLABLES:
+            joint = reader.doc_frequency("body_pairs", folded[last[-1]] + "_" + folded[group[0]])
+            rarer = min(_frequency(reader, [folded[p] for p in last]),
+                        _frequency(reader, [folded[p] for p in group]))
+            if joint and joint >= COLLOCATION * rarer:
+                out[-1] = last + group
+                continue
+        out.append(group)
+    return out
+
+
+def _frequency(reader, folded: List[str]) -> int:
+    """Documents holding a word (folded), as far as one lookup tells."""
+    if len(folded) == 1:
+        return reader.doc_frequency("body_folded", folded[0])
+    return reader.doc_frequency("words_folded", "_".join(folded)) or min(
+        reader.doc_frequency("body_pairs", a + "_" + b) for a, b in zip(folded, folded[1:]))
 
 
 def _cohesive(reader, folded: List[str]) -> bool:
