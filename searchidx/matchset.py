@@ -8,7 +8,7 @@ facets, sorting by date and paging all read the same set.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Dict, List, Optional, Set
 
 from whoosh import query as wq
@@ -30,15 +30,18 @@ class MatchSet:
     marks: List[List[QueryWord]]  # runs of words to highlight
     notice: Optional[str] = None
     holders: Optional[List[Set[int]]] = None  # per word, the documents holding it
-    _checked: Dict[int, List[str]] = field(default_factory=dict)
+    tiered: bool = False  # ranked retrieval of a short query: documents with every word first
 
     @classmethod
     def as_asked(cls, plan: QueryPlan) -> "MatchSet":
-        return cls(plan.query, None, plan.mode, plan.words, plan.marks)
+        return cls(plan.query, None, plan.mode, plan.words, plan.marks,
+                   tiered=plan.all_words is not None)
 
     def missing(self, docnum: int, searcher) -> List[str]:
-        """The words of the query that document ``docnum`` lacks (partial and ranked matches)."""
-        if self.kind in ("all", "folded") or not self.words:
+        """The words of the query that document ``docnum`` lacks: for partial matches, and
+        for the lower tier of a short query's ranked matches (a long question's hits each
+        lack most of its words: naming them tells nothing)."""
+        if self.kind in ("all", "folded") or not self.words or (self.kind == "any" and not self.tiered):
             return []
         if self.holders is None:
             self.holders = [matching_docs(searcher, word_query(w)) for w in self.words]
