@@ -194,9 +194,12 @@ def measure(index: Path, queries: Dict[str, List[Tuple[str, str]]]) -> Dict[str,
             made = right = folded_right = mangled = 0
             costs, examples = [], []
             for query, intended in items:
+                # The suggestion's own cost (search adds it when a query deserves a look)...
                 started = time.perf_counter()
-                suggestions = searcher.search(query, limit=1, snippets=0).suggestions
+                searcher.suggest(query)
                 costs.append((time.perf_counter() - started) * 1000)
+                # ...and what a user sees: search decides whether to suggest (wanted()).
+                suggestions = searcher.search(query, limit=1, snippets=0).suggestions
                 if not suggestions:
                     continue
                 made += 1
@@ -218,8 +221,8 @@ def measure(index: Path, queries: Dict[str, List[Tuple[str, str]]]) -> Dict[str,
                 "recall": right / n if n and category.startswith("typo") else None,
                 "false_rate": made / n if n and not category.startswith("typo") else None,
                 "mangled": mangled,
-                "search_ms_p50": statistics.median(costs) if costs else 0.0,
-                "search_ms_p95": sorted(costs)[int(0.95 * (len(costs) - 1))] if costs else 0.0,
+                "suggest_ms_p50": statistics.median(costs) if costs else 0.0,
+                "suggest_ms_p95": sorted(costs)[int(0.95 * (len(costs) - 1))] if costs else 0.0,
                 "wrong_examples": examples,
             }
     return out
@@ -251,9 +254,9 @@ def table(results: Dict[str, dict]) -> str:
         return "" if x is None else f"{100 * x:.1f}"
 
     lines = ["| category | queries | suggested % | precision % | precision, accents aside % | right % | "
-             "search p50 / p95 ms |", "| --- | --- | --- | --- | --- | --- | --- |"]
+             "suggest() p50 / p95 ms |", "| --- | --- | --- | --- | --- | --- | --- |"]
     for name, r in results.items():
-        timing = f"{r['search_ms_p50']:.1f} / {r['search_ms_p95']:.1f}" if "search_ms_p50" in r else ""
+        timing = f"{r['suggest_ms_p50']:.1f} / {r['suggest_ms_p95']:.1f}" if "suggest_ms_p50" in r else ""
         lines.append(f"| {name} | {r['queries']} | {pct(r['suggested'])} | {pct(r.get('precision'))} | "
                      f"{pct(r.get('precision_folded'))} | {pct(r.get('recall'))} | {timing} |")
     return "\n".join(lines)
@@ -275,13 +278,13 @@ def main() -> None:
         index = build_index(articles, Path(args.index or tmp))
         results = measure(index, queries)
     results.update(summary(results))
-    print(table(results))
-    for name, r in results.items():
-        for query, suggestion, intended in r.get("wrong_examples", [])[:3]:
-            print(f"  {name}: {query!r} -> {suggestion!r} (intended {intended!r})")
     if args.json:
         Path(args.json).write_text(json.dumps({"articles": len(articles), "seed": args.seed,
                                                "results": results}, ensure_ascii=False, indent=2))
+    print(table(results))
+    for name, r in results.items():
+        for query, suggestion, intended in r.get("wrong_examples", [])[:2]:
+            print(f"  {name}: {query!r} -> {suggestion!r} (intended {intended!r})")
 
 
 if __name__ == "__main__":

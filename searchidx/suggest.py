@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from itertools import product
+from itertools import islice, product
 from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 from .analysis import canonical_tones, fold, has_diacritics, normalize_text, normalize_token
@@ -49,8 +49,12 @@ _RESPELL_RATIO = 10  # the same for other letters (a typo that makes a rare real
 _CANDIDATES = 8  # respellings kept per syllable, most frequent first
 _CHANGE_COST = 2.0  # in log document frequency: a respelling must explain the text better
 _CONTEXT_DOCS = 3000  # a neighbour pair held by more documents is not read for context
+_CONTEXT_SAMPLE = 200  # documents of a neighbour pair read to compare forms (the first ones)
+_CACHED_FREQUENCIES = 200_000
+_SKIP_COST = 25  # reading a posting costs about 1/25 of skipping to one (whoosh's matcher)
 _ALPHABET = "abcdefghijklmnopqrstuvwxyz"
-_VOWEL = re.compile("[aeiouy]")
+# The shape of a Vietnamese syllable, folded: respellings of any other shape are not looked up.
+_SYLLABLE = re.compile("(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?[aeiouy]{1,3}(?:ng|nh|ch|[cmnpt])?")
 _MARKED = {"a": "aăâ", "e": "eê", "o": "oôơ", "u": "uư", "d": "dđ"}
 _TONES = ("", "\u0300", "\u0301", "\u0303", "\u0309", "\u0323")
 
@@ -107,29 +111,31 @@ class Suggester:
                                          _RESPELL_RATIO):
             chosen = folds
         reading = list(tokens)
-        changed = False
+        restore = []  # words typed without diacritics: accented only if the run changes
         for start, end in self._segments(chosen):
             typed = tokens[start:end]
-            forms = self._word_forms(chosen[start:end], chosen, start, end)
+            respelled = chosen[start:end] != folds[start:end]
+            if not respelled and not any(map(has_diacritics, typed)):
+                restore.append((start, end))  # matches every form: never wrong as typed
+                continue
+            forms = self._word_forms(chosen[start:end], chosen, start, end, context=respelled)
             if not forms:
                 continue
-            if chosen[start:end] != folds[start:end]:
+            if respelled:
                 reading[start:end] = forms[0][0]
-                changed = True
                 continue
-            if any(map(has_diacritics, typed)):
-                # A mistyped tone keeps the other marks: prefer the forms that keep them.
-                forms = sorted(forms, key=lambda item: _untoned(item[0]) != _untoned(typed))
-            best = forms[0][0]
-            if best != typed and _more(*self._evidence(typed, folds[start:end], forms)):
-                reading[start:end] = best
-                changed = True
-            elif not all(map(has_diacritics, typed)):
-                # Accents restored for the whole word (kept only if the run changes elsewhere),
-                # in a form that keeps the marks the user typed.
-                reading[start:end] = next(
-                    (form for form, _ in forms if _keeps_marks(typed, form)), typed)
-        return reading if changed else None
+            # A mistyped tone keeps the other marks: prefer the forms that keep them.
+            forms = sorted(forms, key=lambda item: _untoned(item[0]) != _untoned(typed))
+            if forms[0][0] != typed and _more(*self._evidence(typed, folds[start:end], forms)):
+                reading[start:end] = forms[0][0]
+        if reading == tokens:
+            return None
+        for start, end in restore:
+            # Accents restored for the whole word, in a form keeping the marks typed.
+            forms = self._word_forms(chosen[start:end], chosen, start, end, context=True)
+            typed = tokens[start:end]
+            reading[start:end] = next((form for form, _ in forms if _keeps_marks(typed, form)), typed)
+        return reading
 
     def _run_evidence(self, folds: List[str], tokens: Optional[List[str]] = None) -> int:
         """Documents that may hold every word of the run: the rarest word's count.
@@ -206,7 +212,7 @@ class Suggester:
                     "body_pairs", "_".join((folds[j], folded) if j < i else (folded, folds[j]))) > 0
                    for j in beside):
                 return [folded]
-        near = [c for c in _one_edit(folded) if _VOWEL.search(c) and self._df("body_folded", c)]
+        near = [c for c in _one_edit(folded) if _SYLLABLE.fullmatch(c) and self._df("body_folded", c)]
         near.sort(key=lambda c: -self._df("body_folded", c))
         return ([folded] if known else []) + near[:_CANDIDATES] or [folded]
 
@@ -231,8 +237,13 @@ class Suggester:
 
     # -- accents ------------------------------------------------------------------------
 
-    def _word_forms(self, folds: List[str], run: List[str], start: int, end: int) -> List[Tuple[List[str], int]]:
-        """The exact forms of one word of the run the index holds, most evidence first."""
+    def _word_forms(self, folds: List[str], run: List[str], start: int, end: int,
+                    context: bool = False) -> List[Tuple[List[str], int]]:
+        """The exact forms of one word of the run the index holds, most evidence first.
+
+        With ``context``, a lone syllable's forms are ranked by the documents holding
+        them beside their neighbour in the run (slower: reads postings).
+        """
         if not all(_LETTERS.fullmatch(f) and len(f) <= _MAX_SYLLABLE for f in folds):
             return []
         if len(folds) > 1:
@@ -248,8 +259,8 @@ class Suggester:
         found = [item for item in found if item[1]]
         found.sort(key=lambda item: -item[1])
         neighbour = _neighbour_pair(run, start, end)
-        if len(found) > 1 and neighbour:
-            by_context = self._in_context(neighbour, [item[0][0] for item in found[:4]])
+        if context and len(found) > 1 and neighbour and found[1][1] * _EVIDENCE_RATIO > found[0][1]:
+            by_context = self._in_context(neighbour, [item[0][0] for item in found[:3]])
             if by_context and max(by_context.values()) > 0:
                 found.sort(key=lambda item: (-by_context.get(item[0][0], -1), -item[1]))
         return found
@@ -291,12 +302,16 @@ class Suggester:
         """The documents holding the folded ``pair``, or None when too many to read."""
         if not 0 < self._df("body_pairs", pair) <= _CONTEXT_DOCS:
             return None
-        return list(self._searcher.reader().postings("body_pairs", pair).all_ids())
+        docs = self._searcher.reader().postings("body_pairs", pair).all_ids()
+        return list(islice(docs, _CONTEXT_SAMPLE))
 
     def _holding(self, docs: List[int], form: str) -> List[int]:
         """Those of ``docs`` (ascending) that hold the exact syllable ``form``."""
         if not docs or not self._df("body", form):
             return []
+        if self._df("body", form) < _SKIP_COST * len(docs):
+            held = set(self._searcher.reader().postings("body", form).all_ids())
+            return [doc for doc in docs if doc in held]
         matcher, out = self._searcher.reader().postings("body", form), []
         for doc in docs:
             if not matcher.is_active():
@@ -313,6 +328,8 @@ class Suggester:
         key = (field, term)
         found = self._frequencies.get(key)
         if found is None:
+            if len(self._frequencies) > _CACHED_FREQUENCIES:
+                self._frequencies.clear()  # a long-lived searcher: keep the cache bounded
             found = self._frequencies[key] = self._searcher.reader().doc_frequency(field, term)
         return found
 
