@@ -1,20 +1,16 @@
 """'Did you mean': query words respelled, and given their accents, where the index says so.
 
-A suggestion must be worth more than the query: it is made only when the index holds
-the suggested words with more evidence than the words as typed. Evidence is counted
-by document frequency over the query's words (found from the index's own words):
-- a word of several syllables counts the documents with its syllables side by side
-  (the folded pairs field, ``body_pairs``) and, for its accents, the documents where
-  pyvi saw it as one word (``words``);
-- a word of one syllable counts the documents holding it (``body``/``body_folded``);
-- a word typed without diacritics counts every accent form of it (it matches them
-  all), so an unaccented query that the index holds is never "corrected", and a
-  word typed with diacritics counts that form only.
-Respelling tries the letters one edit away from a typed syllable, chosen by how often
-the candidates stand beside their neighbours in the index (a pair model). When a run
-of words changes, its accents are restored word by word from the index's words, not
-syllable by syllable, and a lone syllable's accent is chosen by the documents holding
-it beside its neighbour. Numbers and document numbers are never changed.
+A suggestion is made only when the index holds it with more evidence than the words
+as typed, counted in documents per query word (words found from the index's words):
+a word of several syllables counts the documents with its syllables side by side
+(``body_pairs``) and, for its accents, those where pyvi saw it as one word
+(``words``); a lone syllable counts the documents holding it. A word typed without
+diacritics counts every accent form (it matches them all): an unaccented query the
+index holds is never "corrected"; a word typed with diacritics counts that form only.
+Respellings are the syllables one edit away, chosen by how often they stand beside
+their neighbours (a pair model). When a run of words changes, its accents are
+restored word by word from the index's words, a lone syllable's by the documents
+holding it beside its neighbour. Numbers and document numbers never change.
 """
 from __future__ import annotations
 
@@ -68,7 +64,10 @@ class Suggester:
         self._forms: Dict[str, List[str]] = {}  # folded syllable -> exact forms, most frequent first
 
     def wanted(self, text: str, total: int) -> bool:
-        """Whether a query that found ``total`` hits deserves a look for a suggestion."""
+        """Whether a query that found ``total`` hits deserves a look for a suggestion.
+
+        Looking costs a few term lookups when the query's words are all in the index.
+        """
         if total < _FEW_HITS:
             return True
         return len(_PLAIN_WORD.findall(clip_query(text)[0])) <= _SUGGEST_UPTO_WORDS
@@ -90,14 +89,6 @@ class Suggester:
                     pieces[i] = word
                 changed = True
         return ["".join(pieces).strip()] if changed else []
-
-    def has_unknown_word(self, text: str) -> bool:
-        """Whether a plain word of the query occurs in no document, even folded."""
-        return any(
-            self._df("body_folded", fold(normalize_token(word))) == 0
-            for word in _PLAIN_WORD.findall(clip_query(text)[0])
-            if word not in _OPERATORS
-        )
 
     # -- one run of plain words -------------------------------------------------------
 
@@ -131,10 +122,11 @@ class Suggester:
         if reading == tokens:
             return None
         for start, end in restore:
-            # Accents restored for the whole word, in a form keeping the marks typed.
+            # Accents restored for the whole word; a lone syllable only when one form
+            # clearly dominates ("nay" stays: "này" and "nay" are both common).
             forms = self._word_forms(chosen[start:end], chosen, start, end, context=True)
-            typed = tokens[start:end]
-            reading[start:end] = next((form for form, _ in forms if _keeps_marks(typed, form)), typed)
+            if forms and (end - start > 1 or len(forms) == 1 or forms[0][1] >= 2 * forms[1][1]):
+                reading[start:end] = forms[0][0]
         return reading
 
     def _run_evidence(self, folds: List[str], tokens: Optional[List[str]] = None) -> int:
@@ -222,18 +214,25 @@ class Suggester:
         return min(self._df("body_pairs", a + "_" + b) for a, b in zip(folds, folds[1:]))
 
     def _segments(self, folds: List[str]) -> List[Tuple[int, int]]:
-        """The run cut into the index's words (longest first), each as [start, end)."""
-        out, i = [], 0
-        while i < len(folds):
-            end = i + 1
-            for size in range(min(_MAX_WORD, len(folds) - i), 1, -1):
-                if all(_LETTERS.fullmatch(f) for f in folds[i:i + size]) and \
-                        self._df("words_folded", "_".join(folds[i:i + size])) > 0:
-                    end = i + size
-                    break
-            out.append((i, end))
-            i = end
-        return out
+        """The run cut into the index's words, each as [start, end).
+
+        The cut maximizes the summed log frequency of its words of several syllables
+        ("phong canh sat": "phong" + "canh_sat", not "phong_canh" + "sat").
+        """
+        best: List[Tuple[float, int]] = [(0.0, 0)]  # (score, start of the last word) per prefix
+        for end in range(1, len(folds) + 1):
+            options = [(best[end - 1][0], end - 1)]
+            for size in range(2, min(_MAX_WORD, end) + 1):
+                word = folds[end - size:end]
+                df = self._df("words_folded", "_".join(word)) if all(map(_LETTERS.fullmatch, word)) else 0
+                if df:
+                    options.append((best[end - size][0] + _log(df), end - size))
+            best.append(max(options))
+        out, end = [], len(folds)
+        while end:
+            out.append((best[end][1], end))
+            end = best[end][1]
+        return out[::-1]
 
     # -- accents ------------------------------------------------------------------------
 
@@ -241,13 +240,13 @@ class Suggester:
                     context: bool = False) -> List[Tuple[List[str], int]]:
         """The exact forms of one word of the run the index holds, most evidence first.
 
-        With ``context``, a lone syllable's forms are ranked by the documents holding
-        them beside their neighbour in the run (slower: reads postings).
+        With ``context``, a lone syllable's commonest forms are counted and ranked by
+        the documents holding them beside their neighbour in the run (reads postings).
         """
         if not all(_LETTERS.fullmatch(f) and len(f) <= _MAX_SYLLABLE for f in folds):
             return []
         if len(folds) > 1:
-            choices = [self._exact_forms(f)[:5] for f in folds]
+            choices = [self._exact_forms(f)[:5 if len(folds) == 2 else 3] for f in folds]
             found = []
             for combo in product(*choices):
                 df = self._df("words", "_".join(combo))
@@ -261,27 +260,24 @@ class Suggester:
         neighbour = _neighbour_pair(run, start, end)
         if context and len(found) > 1 and neighbour and found[1][1] * _EVIDENCE_RATIO > found[0][1]:
             by_context = self._in_context(neighbour, [item[0][0] for item in found[:3]])
-            if by_context and max(by_context.values()) > 0:
-                found.sort(key=lambda item: (-by_context.get(item[0][0], -1), -item[1]))
+            if by_context and max(by_context.values()) > 0:  # counted beside the neighbour
+                found = sorted(([[form], count] for form, count in by_context.items()),
+                               key=lambda item: -item[1])
         return found
 
     def _evidence(self, typed: List[str], folds: List[str], forms) -> Tuple[int, int, int]:
         """(documents for the best form, for the word as typed, the ratio one must beat).
 
-        A word typed without diacritics matches every form (its folded count); one
-        typed with them, the forms keeping its marks.
+        A word typed with diacritics counts the forms keeping its marks.
         """
         best, best_df = forms[0]
-        if not any(has_diacritics(t) for t in typed):
-            return best_df, self._fold_evidence(folds), _EVIDENCE_RATIO
         if len(typed) == 1:
             return best_df, self._df("body", typed[0]), _SYLLABLE_RATIO
         as_word = sum(df for form, df in forms if _keeps_marks(typed, form))
         accented = [t for t in typed if has_diacritics(t)]
-        docs = self._pair_docs(folds[0] + "_" + folds[1])
-        if as_word or docs is None:
-            return best_df, max(as_word, min(self._df("body", t) for t in accented)) if not as_word \
-                else as_word, _EVIDENCE_RATIO
+        docs = None if as_word else self._pair_docs(folds[0] + "_" + folds[1])
+        if docs is None:
+            return best_df, as_word or min(self._df("body", t) for t in accented), _EVIDENCE_RATIO
         # Syllables typed together need not be one of pyvi's words ("trong sách", "họ
         # chỉ"): compare the documents with them side by side (folded) holding the
         # syllables as typed, and as suggested (a looser measure: a lower ratio).
@@ -289,6 +285,7 @@ class Suggester:
                 _CONTEXT_RATIO)
 
     def _holding_all(self, docs: List[int], forms: Sequence[str]) -> List[int]:
+        """Those of ``docs`` that hold every one of the exact syllables ``forms``."""
         for form in forms:
             docs = self._holding(docs, form)
         return docs
