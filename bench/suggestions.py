@@ -16,7 +16,8 @@ Queries are made from the indexed articles' own text, so the intended query is k
 Every query goes through Searcher.search (what a user sees: wanted() then suggest()).
 For each category: how often a suggestion is made, its precision (the suggestion is
 the intended query, case, NFC/NFD and tone placement aside), how often the suggestion
-is right out of all the queries, and the cost of Searcher.suggest alone.
+is right out of all the queries; and for Searcher.suggest called alone (as search calls
+it when a query finds few hits), how often it suggests and what it costs.
 
     python bench/suggestions.py                          # 5,000 articles, 300 queries a kind
     python bench/suggestions.py --index /tmp/sugg-ix     # build there once, reuse after
@@ -197,13 +198,14 @@ def measure(index: Path, queries: Dict[str, List[Tuple[str, str]]]) -> Dict[str,
     out: Dict[str, dict] = {}
     with Searcher(open_index(str(index))) as searcher:
         for category, items in queries.items():
-            made = right = folded_right = mangled = 0
+            made = right = folded_right = mangled = direct_made = 0
             costs, examples = [], []
             for query, intended in items:
                 # The suggestion's own cost (search adds it when a query deserves a look)...
                 started = time.perf_counter()
-                searcher.suggest(query)
+                direct = searcher.suggest(query)
                 costs.append((time.perf_counter() - started) * 1000)
+                direct_made += bool(direct)
                 # ...and what a user sees: search decides whether to suggest (wanted()).
                 suggestions = searcher.search(query, limit=1, snippets=0).suggestions
                 if not suggestions:
@@ -222,6 +224,7 @@ def measure(index: Path, queries: Dict[str, List[Tuple[str, str]]]) -> Dict[str,
             out[category] = {
                 "queries": n,
                 "suggested": made / n if n else 0.0,
+                "suggest_alone": direct_made / n if n else 0.0,
                 "precision": right / made if made and category.startswith("typo") else None,
                 "precision_folded": folded_right / made if made and category.startswith("typo") else None,
                 "recall": right / n if n and category.startswith("typo") else None,
@@ -242,7 +245,8 @@ def summary(results: Dict[str, dict]) -> Dict[str, dict]:
     for name, keys in groups.items():
         n = sum(results[k]["queries"] for k in keys)
         made = sum(results[k]["suggested"] * results[k]["queries"] for k in keys)
-        row = {"queries": n, "suggested": made / n if n else 0.0}
+        alone = sum(results[k]["suggest_alone"] * results[k]["queries"] for k in keys)
+        row = {"queries": n, "suggested": made / n if n else 0.0, "suggest_alone": alone / n if n else 0.0}
         if name.startswith("typo"):
             right = sum((results[k]["recall"] or 0) * results[k]["queries"] for k in keys)
             folded = sum((results[k]["precision_folded"] or 0) * results[k]["suggested"] * results[k]["queries"]
@@ -260,11 +264,13 @@ def table(results: Dict[str, dict]) -> str:
         return "" if x is None else f"{100 * x:.1f}"
 
     lines = ["| category | queries | suggested % | precision % | precision, accents aside % | right % | "
-             "suggest() p50 / p95 ms |", "| --- | --- | --- | --- | --- | --- | --- |"]
+             "suggest() alone: suggested % | suggest() p50 / p95 ms |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- |"]
     for name, r in results.items():
         timing = f"{r['suggest_ms_p50']:.1f} / {r['suggest_ms_p95']:.1f}" if "suggest_ms_p50" in r else ""
         lines.append(f"| {name} | {r['queries']} | {pct(r['suggested'])} | {pct(r.get('precision'))} | "
-                     f"{pct(r.get('precision_folded'))} | {pct(r.get('recall'))} | {timing} |")
+                     f"{pct(r.get('precision_folded'))} | {pct(r.get('recall'))} | "
+                     f"{pct(r.get('suggest_alone'))} | {timing} |")
     return "\n".join(lines)
 
 

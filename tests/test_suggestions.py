@@ -52,6 +52,15 @@ def test_typo_respelled_as_the_word_it_stands_beside(searcher):
     assert searcher.suggest("phòng chống tham nhũn") == ["phòng chống tham nhũng"]
 
 
+def test_case_and_unicode_form_do_not_matter(searcher):
+    import unicodedata
+
+    assert searcher.suggest("THAM NHŨN") == ["tham nhũng"]
+    assert searcher.suggest(unicodedata.normalize("NFD", "tham nhũn")) == ["tham nhũng"]
+    assert searcher.suggest("NHÂN QUYỀN") == []
+    assert searcher.suggest("") == [] and searcher.suggest("AND OR") == []
+
+
 def test_wrong_tone_corrected_when_the_typed_form_is_unknown(searcher):
     assert searcher.suggest("tham nhùng") == ["tham nhũng"]
 
