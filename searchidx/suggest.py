@@ -1,16 +1,15 @@
 """'Did you mean': query words respelled, and given their accents, where the index says so.
 
 A suggestion is made only when the index holds it with more evidence than the words
-as typed, counted in documents per query word (words found from the index's words):
-a word of several syllables counts the documents with its syllables side by side
-(``body_pairs``) and, for its accents, those where pyvi saw it as one word
-(``words``); a lone syllable counts the documents holding it. A word typed without
-diacritics counts every accent form (it matches them all): an unaccented query the
-index holds is never "corrected"; a word typed with diacritics counts that form only.
-Respellings are the syllables one edit away, chosen by how often they stand beside
-their neighbours (a pair model). When a run of words changes, its accents are
-restored word by word from the index's words, a lone syllable's by the documents
-holding it beside its neighbour. Numbers and document numbers never change.
+as typed, counted in documents per query word, the run of words cut where the index
+has words (``words``/``words_folded``, pyvi's words of the documents; a lone syllable
+from ``body``). A word typed without diacritics counts every accent form (it matches
+them all): an unaccented query the index holds is never "corrected"; a word typed with
+diacritics counts the forms keeping its marks. Respellings are the syllables one edit
+away, chosen by how often they stand beside their neighbours (``body_pairs``: a pair
+model). When a run changes, its accents are restored word by word from the index's
+words, a lone syllable's by the documents holding it beside its neighbour. Numbers
+and document numbers never change.
 """
 from __future__ import annotations
 
@@ -98,12 +97,11 @@ class Suggester:
         if not self._doubtful(tokens, folds):
             return None
         chosen = self._best_folds(folds)
-        if chosen != folds and not _more(self._run_evidence(chosen), self._run_evidence(folds, tokens),
-                                         _RESPELL_RATIO):
+        if chosen != folds and not _more(self._cut(chosen)[1], self._cut(tokens)[1], _RESPELL_RATIO):
             chosen = folds
         reading = list(tokens)
         restore = []  # words typed without diacritics: accented only if the run changes
-        for start, end in self._segments(chosen):
+        for start, end in self._cut(chosen)[0]:
             typed = tokens[start:end]
             respelled = chosen[start:end] != folds[start:end]
             if not respelled and not any(map(has_diacritics, typed)):
@@ -119,7 +117,7 @@ class Suggester:
             forms = sorted(forms, key=lambda item: _untoned(item[0]) != _untoned(typed))
             if forms[0][0] != typed and _more(*self._evidence(typed, folds[start:end], forms)):
                 reading[start:end] = forms[0][0]
-        if reading == tokens:
+        if reading == tokens or self._breaks_a_word(tokens, reading):
             return None
         for start, end in restore:
             # Accents restored for the whole word; a lone syllable only when one form
@@ -129,19 +127,12 @@ class Suggester:
                 reading[start:end] = forms[0][0]
         return reading
 
-    def _run_evidence(self, folds: List[str], tokens: Optional[List[str]] = None) -> int:
-        """Documents that may hold every word of the run: the rarest word's count.
-
-        With ``tokens`` (the run as typed), a syllable typed with diacritics counts
-        that form only.
-        """
-        counts = []
-        for start, end in self._segments(folds):
-            if tokens and end == start + 1 and has_diacritics(tokens[start]):
-                counts.append(self._df("body", tokens[start]))
-            else:
-                counts.append(self._fold_evidence(folds[start:end]))
-        return min(counts)
+    def _breaks_a_word(self, tokens: List[str], reading: List[str]) -> bool:
+        """Whether ``reading`` changes a word typed with diacritics that the index holds as
+        typed ("đủ kiên trì" is not "dự kiến trì", though "dự kiến" is the commoner word)."""
+        return any(end - start > 1 and any(map(has_diacritics, tokens[start:end]))
+                   and tokens[start:end] != reading[start:end] and self._marked_df(tokens[start:end])
+                   for start, end in self._cut(tokens)[0])
 
     def _doubtful(self, tokens: List[str], folds: List[str]) -> bool:
         """Whether the run may hold a typo (a few term lookups: most queries stop here)."""
@@ -170,12 +161,12 @@ class Suggester:
         """The folded syllables that best explain the run: a pair model over respellings."""
         options = [self._fold_options(i, folds) for i in range(len(folds))]
         # Viterbi over the options: score = sum of log pair frequencies, less a cost per change.
-        scores = {c: self._unit_score(c) - (_CHANGE_COST if c != folds[0] else 0) for c in options[0]}
+        scores = {c: 0.25 * _log(self._df("body_folded", c)) - (_CHANGE_COST if c != folds[0] else 0) for c in options[0]}
         back: List[Dict[str, str]] = []
         for i in range(1, len(folds)):
             step, links = {}, {}
             for c in options[i]:
-                own = self._unit_score(c) - (_CHANGE_COST if c != folds[i] else 0)
+                own = 0.25 * _log(self._df("body_folded", c)) - (_CHANGE_COST if c != folds[i] else 0)
                 prev = max(scores, key=lambda p: scores[p] + _log(self._df("body_pairs", p + "_" + c)))
                 step[c] = scores[prev] + _log(self._df("body_pairs", prev + "_" + c)) + own
                 links[c] = prev
@@ -186,9 +177,6 @@ class Suggester:
         for links in reversed(back):
             path.append(links[path[-1]])
         return path[::-1]
-
-    def _unit_score(self, folded: str) -> float:
-        return 0.25 * _log(self._df("body_folded", folded))
 
     def _fold_options(self, i: int, folds: List[str]) -> List[str]:
         """The typed syllable and, if it looks wrong, its respellings the index holds."""
@@ -208,31 +196,40 @@ class Suggester:
         near.sort(key=lambda c: -self._df("body_folded", c))
         return ([folded] if known else []) + near[:_CANDIDATES] or [folded]
 
-    def _fold_evidence(self, folds: Sequence[str]) -> int:
-        if len(folds) == 1:
-            return self._df("body_folded", folds[0])
-        return min(self._df("body_pairs", a + "_" + b) for a, b in zip(folds, folds[1:]))
-
-    def _segments(self, folds: List[str]) -> List[Tuple[int, int]]:
-        """The run cut into the index's words, each as [start, end).
+    def _cut(self, tokens: List[str]) -> Tuple[List[Tuple[int, int]], int]:
+        """The run cut into the index's words ([start, end) each), and the documents that
+        may hold them all with the marks typed (the rarest word's count).
 
         The cut maximizes the summed log frequency of its words of several syllables
         ("phong canh sat": "phong" + "canh_sat", not "phong_canh" + "sat").
         """
-        best: List[Tuple[float, int]] = [(0.0, 0)]  # (score, start of the last word) per prefix
-        for end in range(1, len(folds) + 1):
-            options = [(best[end - 1][0], end - 1)]
+        best: List[Tuple[float, int, int]] = [(0.0, 0, 1 << 62)]  # (score, last word's start, count)
+        for end in range(1, len(tokens) + 1):
+            score, _, count = best[end - 1]
+            options = [(score, end - 1, min(count, self._marked_df(tokens[end - 1:end])))]
             for size in range(2, min(_MAX_WORD, end) + 1):
-                word = folds[end - size:end]
-                df = self._df("words_folded", "_".join(word)) if all(map(_LETTERS.fullmatch, word)) else 0
+                df = self._marked_df(tokens[end - size:end])
                 if df:
-                    options.append((best[end - size][0] + _log(df), end - size))
+                    score, _, count = best[end - size]
+                    options.append((score + _log(df), end - size, min(count, df)))
             best.append(max(options))
-        out, end = [], len(folds)
+        out, end = [], len(tokens)
         while end:
             out.append((best[end][1], end))
             end = best[end][1]
-        return out[::-1]
+        return out[::-1], best[-1][2]
+
+    def _marked_df(self, typed: List[str]) -> int:
+        """Documents holding ``typed`` as one word (a lone syllable: that syllable), in a
+        form keeping the marks typed."""
+        folds = [fold(t) for t in typed]
+        if len(typed) == 1:
+            return self._df("body", typed[0]) if typed[0] != folds[0] else self._df("body_folded", folds[0])
+        if not all(map(_LETTERS.fullmatch, typed)):
+            return 0
+        if typed == folds:
+            return self._df("words_folded", "_".join(folds))
+        return sum(df for form, df in self._word_forms(folds, folds, 0, len(folds)) if _keeps_marks(typed, form))
 
     # -- accents ------------------------------------------------------------------------
 
