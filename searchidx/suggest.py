@@ -96,7 +96,7 @@ class Suggester:
         folds = [fold(t) for t in tokens]
         if not self._doubtful(tokens, folds):
             return None
-        chosen = self._best_folds(folds)
+        chosen = self._best_folds(tokens, folds)
         if chosen != folds and not _more(self._cut(chosen)[1], self._cut(tokens)[1], _RESPELL_RATIO):
             chosen = folds
         reading = list(tokens)
@@ -157,9 +157,9 @@ class Suggester:
 
     # -- letters ------------------------------------------------------------------------
 
-    def _best_folds(self, folds: List[str]) -> List[str]:
+    def _best_folds(self, tokens: List[str], folds: List[str]) -> List[str]:
         """The folded syllables that best explain the run: a pair model over respellings."""
-        options = [self._fold_options(i, folds) for i in range(len(folds))]
+        options = [self._fold_options(i, tokens, folds) for i in range(len(folds))]
         # Viterbi over the options: score = sum of log pair frequencies, less a cost per change.
         scores = {c: 0.25 * _log(self._df("body_folded", c)) - (_CHANGE_COST if c != folds[0] else 0) for c in options[0]}
         back: List[Dict[str, str]] = []
@@ -178,10 +178,14 @@ class Suggester:
             path.append(links[path[-1]])
         return path[::-1]
 
-    def _fold_options(self, i: int, folds: List[str]) -> List[str]:
-        """The typed syllable and, if it looks wrong, its respellings the index holds."""
+    def _fold_options(self, i: int, tokens: List[str], folds: List[str]) -> List[str]:
+        """The typed syllable and, if it looks wrong, its respellings the index holds.
+
+        A syllable typed with diacritics that the index holds as typed keeps its letters.
+        """
         folded = folds[i]
-        if not _LETTERS.fullmatch(folded) or len(folded) > _MAX_SYLLABLE:
+        if not _LETTERS.fullmatch(folded) or len(folded) > _MAX_SYLLABLE or (
+                tokens[i] != folded and self._df("body", tokens[i])):
             return [folded]
         known = self._df("body_folded", folded) > 0
         if known:
