@@ -26,6 +26,7 @@ import statistics
 import sys
 import tempfile
 import time
+import unicodedata
 from collections import defaultdict
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
@@ -52,6 +53,7 @@ Pattern = Tuple[Tuple[str, bool], ...]  # (syllable, exact?) for each syllable o
 
 def syllables_of(text: str) -> List[str]:
     """The normalized syllable sequence the index sees (what body_pairs pairs)."""
+    text = unicodedata.normalize("NFC", text)  # as the tokenizer does: normalize_token expects NFC
     return [normalize_token(s[0]) for s in analyze_text(text, segment=False).syllables]
 
 
