@@ -15,11 +15,13 @@ The truth is a scan of every document's syllables; the system's answer is what
 
     python bench/matching.py                           # 5,000 articles, a fresh index
     python bench/matching.py --index /tmp/mi --docs 5000 --json out.json   # keep the index
+    PYTHONPATH=/path/to/branch python bench/matching.py --index /tmp/mi    # that branch's code
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import shutil
 import statistics
@@ -32,7 +34,8 @@ from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+# This checkout's searchidx, unless PYTHONPATH names another (to measure a branch's code).
+sys.path.insert(1 + len([p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]), str(ROOT))
 
 from searchidx.analysis import analyze_text, fold, has_diacritics, normalize_token  # noqa: E402
 
@@ -40,6 +43,7 @@ STOPWORDS_FILE = ROOT.parent / "shared" / "data" / "vietnamese-stopwords" / "vie
 # Used alone when the shared list is absent.
 BASIC_STOPWORDS = {"của", "là", "và", "các", "những", "được", "có", "cho", "với", "trong", "này",
                    "đã", "sẽ", "không", "một", "người", "khi", "thì", "mà", "để", "từ", "theo"}
+OPERATORS = {"AND", "OR", "NOT"}  # the query language's, when typed in capitals
 KINDS = ("1 word", "2 words", "3 words", "multi-syllable")
 VARIANTS = ("accented", "unaccented")
 # How an accented query's unmarked syllables are read (the unaccented variant is all folded):
@@ -148,7 +152,7 @@ def content_words(text: str, stopwords: Set[str]) -> List[Tuple[Word, str]]:
         while pos < len(syllables) and syllables[pos][1] < end:
             parts.append(syllables[pos][0])
             pos += 1
-        if not parts or not all(p.isalpha() for p in parts):
+        if not parts or not all(p.isalpha() for p in parts) or surface in OPERATORS:
             continue  # numbers, codes, e-mail: not keywords of this benchmark
         word = tuple(normalize_token(p) for p in parts)
         if "_".join(word) in stopwords or (len(word) == 1 and len(word[0]) < 2):
@@ -164,8 +168,12 @@ def make_queries(docs: List[Tuple[str, str]], per_kind: int, seed: int,
     queries: List[dict] = []
     seen: Set[str] = set()
     for kind in KINDS:
-        made = 0
+        made = tries = 0
         while made < per_kind:
+            tries += 1
+            if tries > 50 * per_kind:
+                print(f"warning: only {made} {kind} queries found", file=sys.stderr)
+                break
             doc_id, text = rng.choice(docs)
             words = content_words(text, stopwords)
             singles = list({w: s for w, s in words if len(w) == 1}.items())
@@ -313,7 +321,9 @@ def evaluate(index_path: Path, per_kind: int, seed: int, rule: str) -> dict:
     sensitive = 0  # accented queries whose truth depends on the reading of unmarked syllables
     with Searcher(index) as searcher:
         searcher.search("khởi động", limit=1, snippets=0, suggest=False)  # warm the reader
-        for q in queries:
+        for done, q in enumerate(queries):
+            if done and done % 200 == 0:
+                print(f"  {done} of {len(queries)} queries", file=sys.stderr, flush=True)
             words = [tuple(w) for w in q["words"]]
             for variant in VARIANTS:
                 accented = variant == "accented"
@@ -366,14 +376,16 @@ def main(argv: Optional[List[str]] = None) -> int:
     else:
         temp = Path(tempfile.mkdtemp(prefix="searchidx-matching-"))
         index_path = temp / "index"
-    try:
-        from searchidx import IndexNotFoundError, open_index
+    from searchidx import IndexNotFoundError, SearchIdxError, open_index
 
+    try:
         try:
             open_index(str(index_path))
         except IndexNotFoundError:
             build_index(index_path, args.docs)
         report = evaluate(index_path, args.per_kind, args.seed, args.rule)
+    except SearchIdxError as exc:
+        sys.exit(f"error: {exc}")
     finally:
         if temp is not None:
             shutil.rmtree(temp, ignore_errors=True)
