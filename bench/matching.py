@@ -133,6 +133,13 @@ def patterns(words: Sequence[Word], accented: bool, rule: str = "word") -> List[
     return out
 
 
+def segmented_as_intended(text: str, words: Sequence[Word], accented: bool) -> bool:
+    """Whether pyvi, given the query alone, finds the intended words (it rarely does
+    without marks: then only the index can tell which syllables go together)."""
+    found = [tuple(normalize_token(p) for p in w[0].split("_")) for w in analyze_text(text).words]
+    return found == [w if accented else tuple(fold(s) for s in w) for w in words]
+
+
 def load_stopwords() -> Set[str]:
     words = set(BASIC_STOPWORDS)
     if STOPWORDS_FILE.is_file():
@@ -269,6 +276,7 @@ def summarize(rows: List[dict]) -> dict:
         "micro_precision": inter / ret if ret else 1.0,
         "micro_recall": inter / tru if tru else 1.0,
         "exact_sets": sum(1 for r in rows if r["precision"] == 1.0 and r["recall"] == 1.0),
+        "segmented_as_intended": sum(1 for r in rows if r["segmented_as_intended"]),
         "mean_truth": tru / len(rows),
         "mean_returned": ret / len(rows),
         "ms_p50": ms[len(ms) // 2],
@@ -278,13 +286,13 @@ def summarize(rows: List[dict]) -> dict:
 
 
 def print_table(summary: Dict[str, dict]) -> None:
-    head = ("category", "n", "P macro", "R macro", "P micro", "R micro", "exact sets",
+    head = ("category", "n", "P macro", "R macro", "P micro", "R micro", "exact sets", "pyvi ok",
             "truth", "returned", "ms p50/p95", "result modes")
     lines = [head]
     for name, s in summary.items():
         lines.append((name, str(s["queries"]), f"{s['precision']:.4f}", f"{s['recall']:.4f}",
                       f"{s['micro_precision']:.4f}", f"{s['micro_recall']:.4f}",
-                      f"{s['exact_sets']}", f"{s['mean_truth']:.1f}", f"{s['mean_returned']:.1f}",
+                      f"{s['exact_sets']}", f"{s['segmented_as_intended']}", f"{s['mean_truth']:.1f}", f"{s['mean_returned']:.1f}",
                       f"{s['ms_p50']:.0f}/{s['ms_p95']:.0f}",
                       ", ".join(f"{k}:{v}" for k, v in sorted(s["modes"].items()))))
     widths = [max(len(line[i]) for line in lines) for i in range(len(head))]
@@ -335,6 +343,7 @@ def evaluate(index_path: Path, per_kind: int, seed: int, rule: str) -> dict:
                 got = run_system(searcher, text, max(1, len(docs)))
                 precision, recall = score(expected, got["returned"])
                 rows.append({"variant": variant, "kind": q["kind"], "query": text,
+                             "segmented_as_intended": segmented_as_intended(text, words, accented),
                              "text": q["text"], "words": q["words"], "source": q["source"],
                              "truth": len(expected), "returned": len(got["returned"]),
                              "both": len(expected & got["returned"]), "hits": got["hits"],

@@ -67,3 +67,9 @@ def test_content_words_are_pyvi_words_without_stopwords_or_numbers():
     assert ("hà", "nội") in words and ("triển", "khai") in words
     assert all(w[0] not in ("của", "và", "các") for w in words)
     assert all(s.isalpha() for w in words for s in w)
+
+
+def test_segmented_as_intended_compares_the_query_words_with_the_intended_ones():
+    words = [("hà", "nội"), ("an", "toàn")]
+    assert matching.segmented_as_intended("Hà Nội an toàn", words, accented=True)
+    assert not matching.segmented_as_intended("Hà Nội an toàn", [("hà",), ("nội", "an", "toàn")], True)
