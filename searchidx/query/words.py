@@ -140,11 +140,34 @@ def _collocations(groups: List[List[int]], folded: List[str], reader) -> List[Li
             joint = reader.doc_frequency("body_pairs", folded[last[-1]] + "_" + folded[group[0]])
             rarer = min(_frequency(reader, [folded[p] for p in last]),
                         _frequency(reader, [folded[p] for p in group]))
-            if joint and joint >= COLLOCATION * rarer:
+            # A frequent pair at the seam is not enough ("hội an" + "cù lao" meet in "an
+            # cư"): most documents holding both words must hold them side by side.
+            if joint and joint >= COLLOCATION * rarer and _mostly_together(
+                    reader, [folded[p] for p in last], [folded[p] for p in group]):
                 out[-1] = last + group
                 continue
         out.append(group)
     return out
+
+
+def _mostly_together(reader, first: List[str], second: List[str]) -> bool:
+    both = _holders(reader, first) & _holders(reader, second)
+    return bool(both) and len(_holders(reader, first + second) & both) >= COLLOCATION * len(both)
+
+
+def _holders(reader, folded: List[str]) -> set:
+    """The documents holding the folded syllables side by side (by their pairs)."""
+    if len(folded) == 1:
+        terms = [("body_folded", folded[0])]
+    else:
+        terms = [("body_pairs", a + "_" + b) for a, b in zip(folded, folded[1:])]
+    docs: Optional[set] = None
+    for field, term in terms:
+        if not reader.doc_frequency(field, term):
+            return set()
+        found = set(reader.postings(field, term).all_ids())
+        docs = found if docs is None else docs & found
+    return docs or set()
 
 
 def _frequency(reader, folded: List[str]) -> int:
