@@ -84,6 +84,7 @@ class QueryBuilder:
     def __init__(self, reader=None, merged: bool = False):
         self.reader = reader
         self.merged = merged
+        self.case_blind = True  # segment free words for ranking in lowercase
         self.marks: List[List[QueryWord]] = []
         self.free_units: List[Unit] = []
         self.free_words: List[str] = []
@@ -182,7 +183,7 @@ class QueryBuilder:
     # -- free words --------------------------------------------------------
     def collect(self, text: str) -> None:
         """Remember free words for scoring."""
-        units, words = query_units(text)
+        units, words = query_units(text, lowercase=self.case_blind)
         self.free_units.extend(units)
         self.free_words.extend(words)
 
@@ -217,17 +218,21 @@ def build_query(reader, text: str, weights: Optional[RankingWeights] = None,
     required = [n for n in nodes if not isinstance(n, Words)]
     words: List[QueryWord] = []
     for n in free:
-        builder.collect(n.text)
         found = query_words(n.text, reader)
         words.extend(found)
         if found:
             builder.marks.append(found)
-    free_units = list(builder.free_units)
-    must = [builder.match(n) for n in required]
-    must = [m for m in must if m is not None]
     free_text = " ".join(n.text for n in free)
     if match == "auto":
         match = "any" if reads_as_question(free_text, words) else "all"
+    # A question is ranked with pyvi reading its capitals (names, "Bộ luật Dân sự"), which
+    # ranks questions better (bench/RESULTS.md); keywords rank the same in any case.
+    builder.case_blind = match == "all"
+    for n in free:
+        builder.collect(n.text)
+    free_units = list(builder.free_units)
+    must = [builder.match(n) for n in required]
+    must = [m for m in must if m is not None]
     if match == "any":
         # Question words ask; they are not what the user wants marked.
         builder.marks = [[w for w in run if w.text not in QUESTION_WORDS_EXACT

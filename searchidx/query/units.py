@@ -19,13 +19,13 @@ class Unit:
     parts: Tuple[str, ...] = ()  # a compound's syllables, for phrase fallback
 
 
-def query_units(text: str) -> Tuple[List[Unit], List[str]]:
+def query_units(text: str, lowercase: bool = True) -> Tuple[List[Unit], List[str]]:
     """Query words of ``text`` (syllables and compounds) and pyvi's words of it.
 
-    The text is lowercased first: pyvi segments by letter case, and case must not
-    change what a query matches or how it ranks.
+    With ``lowercase`` the text is lowercased first: pyvi segments by letter case,
+    and case must not change how a keyword query ranks.
     """
-    analysis = analyze_text(text.lower(), segment=True)
+    analysis = analyze_text(text.lower() if lowercase else text, segment=True)
     covered = set()
     units: List[Unit] = []
     by_pos = {}
