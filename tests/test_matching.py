@@ -139,6 +139,12 @@ def test_any_and_all_are_chosen_explicitly(searcher):
     assert searcher.search("tham nhũng là gì?", match="all").match in ("all", "partial")
 
 
+def test_a_filter_alone_is_no_match(searcher):
+    assert searcher.search("zzzqqq", province="Hậu Giang").total == 0
+    assert searcher.search("zzzqqq", province="Hậu Giang", match="any").total == 0
+    assert ids(searcher.search("tham nhũng", province="Hậu Giang", match="any")) == ["corruption-2"]
+
+
 def test_scores_are_in_rank_order_within_each_tier(searcher):
     results = searcher.search("tham nhũng", match="any")
     tiers = [len(h.missing) for h in results.hits]

@@ -58,7 +58,9 @@ class QueryPlan:
         if positives:
             query = wq.And(positives)
             if self.scoring is not None:
-                query = wq.AndMaybe(query, self.scoring)
+                # Ranked retrieval still needs one of its words: a filter alone is no match.
+                query = wq.AndMaybe(query, self.scoring) if self.mode == "all" \
+                    else wq.And([query, self.scoring])
         elif self.mode == "any" and self.scoring is not None:
             query = self.scoring
         else:

@@ -81,9 +81,20 @@ def query_words(text: str, reader=None) -> List[QueryWord]:
     pos = 0
     careful = typed_with_diacritics(syllables)
     pyvi_starts = _pyvi_starts(analysis) if careful else None
+    names = None
+    if reader is not None:
+        # pyvi finds names by their capitals, which a lowercased query lacks: its
+        # segmentation of the text title-cased offers names too, kept where the
+        # documents have them as words (the same in any letter case of the query).
+        titled = analyze_text(text.lower().title(), segment=True)
+        if len(titled.syllables) == len(syllables):
+            names = _names(titled, syllables, reader, exact=careful)
+            if careful:
+                for begin, end in names:
+                    pyvi_starts.difference_update(range(begin + 1, end))
     while pos < len(syllables):
         if pos in compound_at:
-            words.extend(_segment(run, syllables, pyvi_starts, reader))
+            words.extend(_segment(run, syllables, pyvi_starts, reader, names))
             run = []
             token, parts = compound_at[pos]
             words.append(QueryWord((token,), has_diacritics(token), compound=True))
@@ -91,7 +102,7 @@ def query_words(text: str, reader=None) -> List[QueryWord]:
             continue
         run.append(pos)
         pos += 1
-    words.extend(_segment(run, syllables, pyvi_starts, reader))
+    words.extend(_segment(run, syllables, pyvi_starts, reader, names))
     return words
 
 
@@ -100,9 +111,35 @@ def _pyvi_starts(analysis) -> set:
     return {pos for _, _, _, pos in analysis.words}
 
 
-def _segment(run: List[int], syllables: List[str], pyvi_starts: Optional[set], reader) -> List[QueryWord]:
+def _names(titled, syllables: List[str], reader, exact: bool) -> List[Tuple[int, int]]:
+    """The [begin, end) spans of ``titled``'s words of several syllables that the index
+    holds as words (as typed, or folded)."""
+    positions = sorted(_pyvi_starts(titled)) + [len(syllables)]
+    field = "words" if exact else "words_folded"
+    out = []
+    for begin, end in zip(positions, positions[1:]):
+        if end - begin > 1:
+            word = "_".join(syllables[begin:end] if exact else [fold(s) for s in syllables[begin:end]])
+            if reader.doc_frequency(field, word):
+                out.append((begin, end))
+    return out
+
+
+def _join_names(groups: List[List[int]], names: List[Tuple[int, int]]) -> List[List[int]]:
+    """Groups that together make one of ``names`` joined into one."""
+    for begin, end in names:
+        inside = [g for g in groups if g[0] >= begin and g[-1] < end]
+        if len(inside) > 1 and inside[0][0] == begin and inside[-1][-1] == end - 1:
+            first = groups.index(inside[0])
+            groups = groups[:first] + [[p for g in inside for p in g]] + groups[first + len(inside):]
+    return groups
+
+
+def _segment(run: List[int], syllables: List[str], pyvi_starts: Optional[set], reader,
+             names: Optional[List[Tuple[int, int]]] = None) -> List[QueryWord]:
     if not run:
         return []
+    folded = [fold(s) for s in syllables]
     groups: List[List[int]] = []
     if pyvi_starts is not None:
         for pos in run:
@@ -110,24 +147,48 @@ def _segment(run: List[int], syllables: List[str], pyvi_starts: Optional[set], r
                 groups.append([pos])
             else:
                 groups[-1].append(pos)
+        if reader is not None:
+            # pyvi joins greedily in a short query without context ("trăn trở đất"): a
+            # word the documents never have is split as the index would split it.
+            checked = []
+            for group in groups:
+                word = "_".join(syllables[p] for p in group)
+                if len(group) > 1 and not reader.doc_frequency("words", word):
+                    checked += _by_index(group, folded, reader)
+                else:
+                    checked.append(group)
+            groups = checked
+    elif reader is not None:
+        groups = _join_names(_by_index(run, folded, reader), names or [])
     else:
-        i = 0
-        while i < len(run):
-            size = 1
-            if reader is not None:
-                for k in range(min(MAX_WORD_SYLLABLES, len(run) - i), 1, -1):
-                    if _cohesive(reader, [fold(syllables[p]) for p in run[i:i + k]]):
-                        size = k
-                        break
-            groups.append(run[i:i + size])
-            i += size
+        groups = [[p] for p in run]
     if reader is not None:
-        groups = _collocations(groups, [fold(s) for s in syllables], reader)
+        groups = _collocations(groups, folded, reader)
     out = []
     for group in groups:
         parts = tuple(syllables[p] for p in group)
         out.append(QueryWord(parts, any(has_diacritics(s) for s in parts)))
     return out
+
+
+def _by_index(run: List[int], folded: List[str], reader) -> List[List[int]]:
+    """``run`` cut into the words the index knows best: of every way to cut it, the one
+    whose words of several syllables are the most cohesive (see _cohesion), in sum."""
+    best = [(0.0, [])]  # best[i]: (gain, groups) for run[:i]
+    for end in range(1, len(run) + 1):
+        options = []
+        for size in range(1, min(MAX_WORD_SYLLABLES, end) + 1):
+            gain, groups = best[end - size]
+            group = run[end - size:end]
+            if size > 1:
+                cohesion = _cohesion(reader, [folded[p] for p in group])
+                if cohesion < COHESION:
+                    continue
+                gain += (size - 1) * cohesion
+            options.append((gain, -len(groups), groups + [group]))
+        gain, _, groups = max(options, key=lambda o: (o[0], o[1]))
+        best.append((gain, groups))
+    return best[-1][1]
 
 
 def _collocations(groups: List[List[int]], folded: List[str], reader) -> List[List[int]]:
@@ -178,12 +239,14 @@ def _frequency(reader, folded: List[str]) -> int:
         reader.doc_frequency("body_pairs", a + "_" + b) for a, b in zip(folded, folded[1:]))
 
 
-def _cohesive(reader, folded: List[str]) -> bool:
+def _cohesion(reader, folded: List[str]) -> float:
+    """The share of the documents holding these syllables side by side that have them as
+    one pyvi word (0 when none does)."""
     together = reader.doc_frequency("words_folded", "_".join(folded))
     if not together:
-        return False
+        return 0.0
     adjacent = min(reader.doc_frequency("body_pairs", a + "_" + b) for a, b in zip(folded, folded[1:]))
-    return together >= COHESION * adjacent
+    return min(1.0, together / max(1, adjacent))
 
 
 def word_query(word: QueryWord) -> wq.Query:
