@@ -10,7 +10,7 @@ from .errors import SearchIdxError
 from .index import open_index
 from .indexer import IndexReport, Progress, index_paths
 from .lock import WriterLock
-from .manifest import MANIFEST_FILE
+from .manifest import MANIFEST_FILE, Manifest
 from .storage import engine
 from .storage.durable import sync_folder
 from .storage.format import CHECKSUMS_FILE, FORMAT_FILE
@@ -46,6 +46,7 @@ def rebuild_index(index_path: str, paths: Sequence[str], progress: Optional[Prog
         if os.path.exists(fresh):
             shutil.rmtree(fresh)
         index = open_index(fresh, create=True)
+        index.carried_times = _earlier_times(target)  # unchanged documents are not new
         report = index_paths(index, list(paths), progress=progress, **dict(options, prune=False))
         del index
         old_state = os.path.join(target, "state")
@@ -67,6 +68,27 @@ def rebuild_index(index_path: str, paths: Sequence[str], progress: Optional[Prog
         if old_lock is not None:
             old_lock.release()
     return report
+
+
+def _earlier_times(target: str) -> dict:
+    """When the index being replaced first held each (id, content hash), and each content
+    (the latest such time): see :meth:`searchidx.index.Index.indexed_at`. Empty when
+    there is no index there, or its manifest is unreadable."""
+    path = os.path.join(target, MANIFEST_FILE)
+    if not os.path.isfile(path):
+        return {}
+    try:
+        with Manifest(path, readonly=True) as manifest:
+            rows = manifest.indexed_times()
+    except SearchIdxError:
+        return {}
+    times: dict = {}
+    for doc_id, doc_hash, when in rows:
+        if not doc_hash:
+            continue
+        times[(doc_id, doc_hash)] = when
+        times[doc_hash] = max(when, times.get(doc_hash, when))
+    return times
 
 
 def exchange_folders(a: str, b: str) -> bool:

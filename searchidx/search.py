@@ -13,6 +13,7 @@ from whoosh.scoring import BM25F
 from .errors import QueryError
 from .index import Index
 from .query import QueryPlan, RankingWeights, build_query, date_range_query, province_query
+from .query.filters import changed_since_query
 from .schema import stored_text
 from .snippets import Snippet, make_snippets, match_spans, set_pages
 from .suggest import Suggester
@@ -126,8 +127,12 @@ class Searcher:
         facets: bool = False,
         snippets: int = 3,
         suggest: bool = True,
+        since: Optional[float] = None,
     ) -> SearchResults:
-        """Run ``text`` (query language of searchidx.query) and return one page of hits."""
+        """Run ``text`` (query language of searchidx.query) and return one page of hits.
+
+        ``since`` (seconds since the epoch) keeps only documents indexed or changed after it.
+        """
         started = time.perf_counter()
         if limit < 1 or page < 1:
             raise QueryError("--limit and --page must be at least 1")
@@ -139,7 +144,8 @@ class Searcher:
         if province:
             filters.append(province_query(province))
         plan = build_query(self._searcher.reader(), text, self.weights, filters)
-        hits, total = self._run(plan, limit, page, sort)
+        only = self.changed_since(since) if since is not None else None
+        hits, total = self._run(plan, limit, page, sort, only)
         ranked = []
         for rank, (docnum, score) in enumerate(hits, start=(page - 1) * limit + 1):
             stored = self._searcher.stored_fields(docnum)
@@ -160,31 +166,50 @@ class Searcher:
             )
         results = SearchResults(text, total, ranked, page, limit, 0.0, warnings=plan.warnings)
         if facets:
-            results.facets = self._facets(plan.query)
+            results.facets = self._facets(plan.query, only)
         if suggest and self._suggester.wanted(text, total):
             results.suggestions = self._suggester.suggest(text)
         results.took_ms = (time.perf_counter() - started) * 1000
         return results
 
-    def _run(self, plan: QueryPlan, limit: int, page: int, sort: str):
+    def changed_since(self, when: float) -> set:
+        """The numbers of the documents indexed or changed after ``when``."""
+        return set(self._searcher.docs_for_query(changed_since_query(when)))
+
+    def latest_change(self, after: Optional[float] = None) -> Optional[float]:
+        """When the newest document was indexed (seconds since the epoch), or None for
+        none (after ``after``, if given: then the cost follows the documents since)."""
+        query = wq.Every() if after is None else changed_since_query(after)
+        column = self._searcher.reader().column_reader("indexed_us")
+        newest = max((column[d] for d in self._searcher.docs_for_query(query)), default=None)
+        return None if newest is None else newest / 1_000_000
+
+    def _run(self, plan: QueryPlan, limit: int, page: int, sort: str, only: Optional[set] = None):
+        """``only``: the documents to consider (None: all)."""
         end = page * limit
-        if plan.query is wq.NullQuery:
+        if plan.query is wq.NullQuery or only is not None and not only:
             return [], 0
         if sort == "date":
-            res = self._whoosh_search(plan.query, limit=end, sortedby="day", reverse=True)
+            res = self._whoosh_search(plan.query, limit=end, sortedby="day", reverse=True,
+                                      filter=only)
             # Sorted results have no relevance score (whoosh puts the sort key there).
             return [(h.docnum, None) for h in res][end - limit:], len(res)
         if self._searcher.doc_count_all() < ARRAY_SCORING_FROM:
-            return self._run_whoosh(plan, limit, end)
-        return self._run_arrays(plan, limit, end)
+            return self._run_whoosh(plan, limit, end, only)
+        return self._run_arrays(plan, limit, end, only)
 
-    def _run_arrays(self, plan: QueryPlan, limit: int, end: int):
+    def _run_arrays(self, plan: QueryPlan, limit: int, end: int, only: Optional[set] = None):
         if self._scorer is None:
             from .storage.scorer import ArrayScorer
 
             self._scorer = ArrayScorer(self._searcher)
         scorer = self._scorer
         mask, scores = scorer.evaluate(plan.query)
+        if only is not None:
+            allowed = mask.copy()
+            allowed[:] = False
+            allowed[list(only)] = True
+            mask &= allowed
         total = int(mask.sum())
         if plan.all_words is None:
             docs = list(scorer.ranked(mask, scores, end))
@@ -196,19 +221,21 @@ class Searcher:
                 docs += list(scorer.ranked(mask & ~every, scores, end - len(docs)))
         return [(int(d), float(scores[d])) for d in docs[end - limit:]], total
 
-    def _run_whoosh(self, plan: QueryPlan, limit: int, end: int):
+    def _run_whoosh(self, plan: QueryPlan, limit: int, end: int, only: Optional[set] = None):
         # Every match is scored (limit=None): whoosh's top-N pruning, which swaps in
         # cheaper matchers as the lowest kept score rises, loses documents that belong
         # in the top N and counts too few matches (whoosh 2.7).
         s = self._searcher
         # (whoosh takes an empty filter for no filter: tiers only when some document has every word)
         every = set(s.docs_for_query(plan.all_words)) if plan.all_words is not None else set()
+        if only is not None:
+            every &= only
         if not every:
-            res = self._whoosh_search(plan.query, limit=None)
+            res = self._whoosh_search(plan.query, limit=None, filter=only)
             return [(h.docnum, h.score) for h in res[end - limit:end]], len(res)
         # Short keyword queries: documents with every word first, then the rest.
         first = self._whoosh_search(plan.query, limit=None, filter=every)
-        rest = self._whoosh_search(plan.query, limit=None, mask=every)
+        rest = self._whoosh_search(plan.query, limit=None, mask=every, filter=only)
         ranked = [(h.docnum, h.score) for h in first[:end]]
         ranked += [(h.docnum, h.score) for h in rest[:end - len(ranked)]]
         return ranked[end - limit:], len(first) + len(rest)
@@ -227,13 +254,14 @@ class Searcher:
             query = query.a
         return self._searcher.search(query, **options)
 
-    def _facets(self, query: wq.Query) -> Dict[str, Dict[str, int]]:
+    def _facets(self, query: wq.Query, only: Optional[set] = None) -> Dict[str, Dict[str, int]]:
         out: Dict[str, Dict[str, int]] = {}
-        if query is wq.NullQuery:
+        if query is wq.NullQuery or only is not None and not only:
             return {"province": {}, "year": {}}
         res = self._whoosh_search(
             query,
             limit=1,
+            filter=only,
             groupedby={
                 "province": sorting.FieldFacet("province", allow_overlap=False, maptype=sorting.Count),
                 "year": sorting.FieldFacet("year", maptype=sorting.Count),

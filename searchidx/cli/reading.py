@@ -6,7 +6,7 @@ import json
 import click
 
 from . import output
-from .arguments import check_text, checked_date, complete_ids
+from .arguments import check_text, checked_date, checked_since, complete_ids
 from .group import State, cli, pass_state
 
 
@@ -19,14 +19,17 @@ from .group import State, cli, pass_state
 @click.option("--from", "date_from", metavar="DATE", help="Earliest date: YYYY, YYYY-MM or YYYY-MM-DD.")
 @click.option("--to", "date_to", metavar="DATE", help="Latest date (a month or year includes all of it).")
 @click.option("--province", metavar="NAME", help="Only this province (accents optional).")
+@click.option("--since", metavar="WHEN",
+              help="Only documents indexed or changed since WHEN: a date (2025-06-01) or a span "
+                   "back from now (7d, 12h, 2w).")
 @click.option("--sort", type=click.Choice(["score", "date"]), default="score", show_default=True,
               help="Rank by relevance or newest first.")
 @click.option("--facets", is_flag=True, help="Count the hits by province and year.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON document: hits, marks, facets.")
 @output.color_option
 @pass_state
-def search(state: State, query, limit, page, date_from, date_to, province, sort, facets, as_json,
-           color) -> None:
+def search(state: State, query, limit, page, date_from, date_to, province, since, sort, facets,
+           as_json, color) -> None:
     """Search the index with QUERY and print ranked hits with snippets.
 
     QUERY takes words with or without diacritics, "quoted phrases", AND, OR,
@@ -40,6 +43,7 @@ def search(state: State, query, limit, page, date_from, date_to, province, sort,
         searchidx search "nhan quyen"
         searchidx search "quyền con người" --province "Hà Giang" --facets
         searchidx search "chuyen doi so" --from 2023-01 --to 2024-12 --json
+        searchidx search "nhan quyen" --since 7d
     """
     from ..search import Searcher
 
@@ -47,10 +51,12 @@ def search(state: State, query, limit, page, date_from, date_to, province, sort,
     check_text("--province", province)
     date_from = checked_date("--from", date_from)
     date_to = checked_date("--to", date_to)
+    since = checked_since("--since", since)
     index = state.open()
     with Searcher(index) as searcher:
         results = searcher.search(query, limit=limit, page=page, date_from=date_from,
-                                  date_to=date_to, province=province, sort=sort, facets=facets)
+                                  date_to=date_to, province=province, sort=sort, facets=facets,
+                                  since=since)
     for warning in results.warnings:
         output.warn(warning)
     if as_json:
