@@ -53,7 +53,7 @@ def _cut(text: str, width: int) -> str:
 
 def table_lines(result: QueryResult, width: int = 100) -> List[str]:
     """A readable summary of one query's hits."""
-    noun = "hit" if result.total == 1 else "hits"
+    noun = ("new " if result.new else "") + ("hit" if result.total == 1 else "hits")
     lines = [f"{result.name}: {result.total} {noun} ({result.took_ms:.1f} ms)  q={result.query.q!r}"]
     for hit in result.hits:
         head = f"  {hit.rank:>3}. {hit.date or '-':<10} {_cut(hit.province or '-', 14):<14} "

@@ -37,6 +37,7 @@ class QueryResult:
     hits: list  # of searchidx.search.Hit
     facets: Dict[str, Dict[str, int]] = field(default_factory=dict)
     warnings: List[str] = field(default_factory=list)
+    new: bool = False  # run with --new: the hits are the new ones
 
     @property
     def name(self):
@@ -141,7 +142,7 @@ def iter_results(
                 after = max(m for m in (mark, newest, 0.0) if m is not None)
                 marks[query.key] = {"query": _fingerprint(query), "mark": after}
             res = searcher.search(query.q, suggest=False, **options)
-            yield QueryResult(query, res.total, res.took_ms, res.hits, res.facets, res.warnings)
+            yield QueryResult(query, res.total, res.took_ms, res.hits, res.facets, res.warnings, new)
         if new:
             _save_state(state_file, script, marks)
     finally:
