@@ -7,6 +7,7 @@ the last NEW articles are then indexed, and the script is run
 - with --new: what arrived since the first run (the figure with a target: under 1 s);
 - with --new again, nothing having changed;
 - without --new (the full run);
+- fetching every hit of every query, as --new did before it kept times (for comparison);
 
 each timed in-process (one searcher, as `searchidx run` runs it; median of REPEAT runs,
 the --new state put back before each) and as a whole `searchidx run` process.
@@ -95,6 +96,23 @@ def timed_runs(index_path: Path, script_path: Path, new: bool, repeat: int, stat
     return statistics.median(times), results
 
 
+def every_hit(index_path: Path, repeat: int) -> float:
+    """Median milliseconds of fetching every hit of every query (no snippets): what --new
+    did when its state was the list of ids it had reported."""
+    from searchidx import open_index
+    from searchidx.search import Searcher
+
+    times = []
+    with Searcher(open_index(str(index_path))) as searcher:
+        for _ in range(repeat):
+            started = time.perf_counter()
+            for _, q in QUERIES:
+                total = searcher.search(q, limit=1, snippets=0, suggest=False).total
+                searcher.search(q, limit=max(total, 1), snippets=0, suggest=False)
+            times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
 def cold_run(index_path: Path, script_path: Path, new: bool, state_backup) -> float:
     from searchidx import open_index
     from searchidx.scripts import load_script, state_path
@@ -169,6 +187,7 @@ def main() -> None:
     out["full_run_ms"] = round(full_ms, 1)
     out["full_run_hits_total"] = sum(r.total for r in results)
     out["full_run_cli_ms"] = round(cold_run(index, script, False, None), 1)
+    out["every_hit_run_ms"] = round(every_hit(index, args.repeat), 1)
 
     print(json.dumps(out, ensure_ascii=False, indent=2))
     if args.json:

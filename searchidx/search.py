@@ -99,6 +99,7 @@ class Searcher:
         self._searcher = index.whoosh_index.searcher(weighting=_scoring(self.weights))
         self._scorer = None  # an ArrayScorer, made on first use for a large index
         self._suggester = Suggester(self._searcher)
+        self._changed: Dict[float, set] = {}  # changed_since, by time
 
     def __enter__(self) -> "Searcher":
         return self
@@ -114,6 +115,7 @@ class Searcher:
         self._searcher = self._searcher.refresh()
         self._scorer = None
         self._suggester = Suggester(self._searcher)
+        self._changed = {}
 
     def search(
         self,
@@ -174,7 +176,10 @@ class Searcher:
 
     def changed_since(self, when: float) -> set:
         """The numbers of the documents indexed or changed after ``when``."""
-        return set(self._searcher.docs_for_query(changed_since_query(when)))
+        found = self._changed.get(when)
+        if found is None:  # the queries of a script mostly share one time
+            found = self._changed[when] = set(self._searcher.docs_for_query(changed_since_query(when)))
+        return found
 
     def latest_change(self, after: Optional[float] = None) -> Optional[float]:
         """When the newest document was indexed (seconds since the epoch), or None for
