@@ -187,6 +187,7 @@ def main() -> None:
     out["full_run_ms"] = round(full_ms, 1)
     out["full_run_hits_total"] = sum(r.total for r in results)
     out["full_run_cli_ms"] = round(cold_run(index, script, False, None), 1)
+    print(json.dumps(out, ensure_ascii=False), file=sys.stderr, flush=True)  # before the slow part
     out["every_hit_run_ms"] = round(every_hit(index, 1), 1)  # slow: once
 
     print(json.dumps(out, ensure_ascii=False, indent=2))
