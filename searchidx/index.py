@@ -15,7 +15,8 @@ holds. Nothing here writes to an existing index: searches import this module.
 from __future__ import annotations
 
 import os
-from typing import List, Optional
+import time
+from typing import Dict, List, Optional, Union
 
 from .errors import IndexDamagedError, IndexNotFoundError, SearchIdxError
 from .manifest import MANIFEST_FILE, Manifest
@@ -56,6 +57,16 @@ class Index:
     def __init__(self, path: str, ix):
         self.path = path
         self._ix = ix
+        # (id, content hash) or content hash -> when the index a rebuild replaces first
+        # held that document or content (see searchidx.rebuild): a rebuild changes nothing.
+        self.carried_times: Dict[Union[tuple, str], float] = {}
+
+    def indexed_at(self, doc_id: str, content_hash: str) -> float:
+        """The time to record for a document written now: when this version of it was
+        first indexed, so `--new` and `--since` see only what really changed."""
+        carried = self.carried_times
+        when = carried.get((doc_id, content_hash)) or carried.get(content_hash) if carried else None
+        return when or time.time()
 
     @property
     def whoosh_index(self):

@@ -130,11 +130,25 @@ class Manifest:
                 removed,
             )
             self._db.executemany("DELETE FROM docs WHERE id = ?", removed)
-            self._db.executemany("INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+            # A document whose content is unchanged keeps the time it was first indexed.
+            self._db.executemany(
+                "INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET"
+                " source = excluded.source, file_hash = excluded.file_hash,"
+                " doc_hash = excluded.doc_hash, date = excluded.date, province = excluded.province,"
+                " indexed_at = CASE WHEN docs.doc_hash IS excluded.doc_hash AND docs.indexed_at"
+                " IS NOT NULL THEN docs.indexed_at ELSE excluded.indexed_at END", rows)
             for source, (file_hash, id_base) in (files or {}).items():
                 self._db.execute("UPDATE docs SET file_hash = ? WHERE source = ?", (file_hash, source))
                 if id_base:
                     self._db.execute("INSERT OR REPLACE INTO files VALUES (?, ?)", (source, id_base))
+
+    def indexed_times(self) -> List[tuple]:
+        """(id, document hash, when that version was first indexed) of every document."""
+        try:
+            return self._db.execute(
+                "SELECT id, doc_hash, indexed_at FROM docs WHERE indexed_at IS NOT NULL").fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise self._damaged(exc) from None
 
     def count(self) -> int:
         try:

@@ -37,6 +37,12 @@ class MatchSet:
         return cls(plan.query, None, plan.mode, plan.words, plan.marks,
                    tiered=plan.all_words is not None)
 
+    def within(self, only: Optional[Set[int]]) -> "MatchSet":
+        """The set kept to ``only`` (None: no restriction), as ``--since`` asks."""
+        if only is not None:
+            self.allowed = set(only) if self.allowed is None else self.allowed & only
+        return self
+
     def missing(self, docnum: int, searcher) -> List[str]:
         """The words of the query that document ``docnum`` lacks: for partial matches, and
         for the lower tier of a short query's ranked matches (a long question's hits each

@@ -51,6 +51,7 @@ def rebuild_index(index_path: str, paths: Sequence[str], progress: Optional[Prog
         ignore_file = os.path.join(target, IGNORE_FILE)
         if os.path.isfile(ignore_file):  # it applies to the rebuild, and stays with the index
             shutil.copy2(ignore_file, os.path.join(fresh, IGNORE_FILE))
+        index.carried_times = _earlier_times(target)  # unchanged documents are not new
         options = dict(options, prune=False, id_bases=_old_id_bases(target))
         report = index_paths(index, list(paths), progress=progress, **options)
         del index
@@ -84,6 +85,27 @@ def _old_id_bases(target: str) -> dict:
             return manifest.id_bases()
     except (SearchIdxError, sqlite3.Error):
         return {}
+
+
+def _earlier_times(target: str) -> dict:
+    """When the index being replaced first held each (id, content hash), and each content
+    (the latest such time): see :meth:`searchidx.index.Index.indexed_at`. Empty when
+    there is no index there, or its manifest is unreadable."""
+    path = os.path.join(target, MANIFEST_FILE)
+    if not os.path.isfile(path):
+        return {}
+    try:
+        with Manifest(path, readonly=True) as manifest:
+            rows = manifest.indexed_times()
+    except SearchIdxError:
+        return {}
+    times: dict = {}
+    for doc_id, doc_hash, when in rows:
+        if not doc_hash:
+            continue
+        times[(doc_id, doc_hash)] = when
+        times[doc_hash] = max(when, times.get(doc_hash, when))
+    return times
 
 
 def exchange_folders(a: str, b: str) -> bool:

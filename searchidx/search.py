@@ -12,6 +12,7 @@ from whoosh.scoring import BM25F
 from .errors import QueryError
 from .index import Index
 from .query import QueryPlan, RankingWeights, build_query, date_range_query, province_query
+from .query.filters import changed_since_query
 from .matchset import MatchSet, folded_marks, relaxed
 from .results import Hit, SearchResults
 from .schema import stored_text
@@ -55,6 +56,7 @@ class Searcher:
         self._searcher = index.whoosh_index.searcher(weighting=_scoring(self.weights))
         self._scorer = None  # an ArrayScorer, made on first use for a large index
         self._suggester = Suggester(self._searcher)
+        self._changed: Dict[float, set] = {}  # changed_since, by time
 
     def __enter__(self) -> "Searcher":
         return self
@@ -70,6 +72,7 @@ class Searcher:
         self._searcher = self._searcher.refresh()
         self._scorer = None
         self._suggester = Suggester(self._searcher)
+        self._changed = {}
 
     def search(
         self,
@@ -85,6 +88,7 @@ class Searcher:
         suggest: bool = True,
         match: str = "auto",
         merged: bool = False,
+        since: Optional[float] = None,
     ) -> SearchResults:
         """Run ``text`` (query language of searchidx.query) and return one page of hits.
 
@@ -92,7 +96,8 @@ class Searcher:
         (every word, unless the text reads as a question). When no document holds
         every word, the results say how they were relaxed (``match`` and ``notice``).
         ``merged``: a province (``province`` or province: in the query) covers its
-        whole unit since the 2025 merger.
+        whole unit since the 2025 merger. ``since`` (seconds since the epoch) keeps only
+        the documents indexed or changed after it.
         """
         started = time.perf_counter()
         if limit < 1 or page < 1:
@@ -106,12 +111,13 @@ class Searcher:
         if province:
             filters.append(province_query(province, merged=merged, reader=reader))
         plan = build_query(reader, text, self.weights, filters, match, merged=merged)
-        found = MatchSet.as_asked(plan)
+        only = self.changed_since(since) if since is not None else None
+        found = MatchSet.as_asked(plan).within(only)
         hits, total = self._run(plan, found, limit, page, sort)
         if not total:
             relaxed_set = relaxed(self._searcher, plan)
             if relaxed_set is not None:
-                found = relaxed_set
+                found = relaxed_set.within(only)
                 hits, total = self._run(plan, found, limit, page, sort)
         ranked = []
         for rank, (docnum, score) in enumerate(hits, start=(page - 1) * limit + 1):
@@ -141,6 +147,21 @@ class Searcher:
             results.suggestions = self._suggester.suggest(text)
         results.took_ms = (time.perf_counter() - started) * 1000
         return results
+
+    def changed_since(self, when: float) -> set:
+        """The numbers of the documents indexed or changed after ``when``."""
+        found = self._changed.get(when)
+        if found is None:  # the queries of a script mostly share one time
+            found = self._changed[when] = set(self._searcher.docs_for_query(changed_since_query(when)))
+        return found
+
+    def latest_change(self, after: Optional[float] = None) -> Optional[float]:
+        """When the newest document was indexed (seconds since the epoch), or None for
+        none (after ``after``, if given: then the cost follows the documents since)."""
+        query = wq.Every() if after is None else changed_since_query(after)
+        column = self._searcher.reader().column_reader("indexed_us")
+        newest = max((column[d] for d in self._searcher.docs_for_query(query)), default=None)
+        return None if newest is None else newest / 1_000_000
 
     # -- ranking one page ---------------------------------------------------
     def _run(self, plan: QueryPlan, found: MatchSet, limit: int, page: int, sort: str):

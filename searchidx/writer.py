@@ -164,7 +164,7 @@ class IndexWriter:
         if doc.id in self._pending_ids:
             # whoosh replaces committed documents only: two of one id in a chunk would both stay.
             self.commit(merge=False)
-        now = time.time()
+        now = self.index.indexed_at(doc.id, doc.content_hash)
         if self._existing_ids is None:
             with self.index.manifest() as manifest:
                 self._existing_ids = set(manifest.ids())

@@ -336,25 +336,30 @@ def test_new_reports_only_unseen_hits(corpus_index_copy, tmp_path, invoke):
 
 
 @both_paths
-def test_new_limit_applies_to_new_hits_and_state_is_atomic(corpus_index_copy, tmp_path, invoke):
+def test_new_limit_caps_what_is_shown_and_state_is_atomic(corpus_index_copy, tmp_path, invoke):
     from searchidx import open_index
+    from searchidx.search import Searcher
 
     script = write(tmp_path, "w.toml", '[[query]]\nname = "nq"\nq = "nhân quyền"\n')
-    reported = []
+    reported, totals = [], []
     for _ in range(3):
         res = invoke(corpus_index_copy, "run", script, "--format", "jsonl", "--new", "--limit", "2")
         assert res.exit_code == 0, res.output
-        reported.append([h["id"] for h in json.loads(res.stdout)["hits"]])
-    assert len(reported[0]) == 2
-    flat = [i for ids in reported for i in ids]
-    assert len(flat) == len(set(flat))  # never the same hit twice
-    state = state_path(open_index(corpus_index_copy), load_script(script))
+        record = json.loads(res.stdout)
+        reported.append([h["id"] for h in record["hits"]])
+        totals.append(record["total"])
+    assert len(reported[0]) == 2 and totals[0] > 2
+    # The limit caps what is shown, not what is remembered: the rest are old hits now.
+    assert reported[1:] == [[], []] and totals[1:] == [0, 0]
+    index = open_index(corpus_index_copy)
+    state = state_path(index, load_script(script))
     assert os.path.dirname(state) == os.path.join(corpus_index_copy, "state")
     assert os.listdir(os.path.dirname(state)) == [os.path.basename(state)]  # no temp files left
     with open(state, encoding="utf-8") as fh:
         data = json.load(fh)
     assert data["script"] == os.path.abspath(script)
-    assert sorted(data["queries"]["nq"]) == sorted(flat)
+    with Searcher(index) as searcher:  # the state is the newest indexing time, not a list of hits
+        assert data["queries"]["nq"]["mark"] == searcher.latest_change()
 
 
 @both_paths

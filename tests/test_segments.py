@@ -230,6 +230,7 @@ def test_a_run_merges_its_own_large_segments_and_leaves_earlier_ones(tmp_path, m
 
     monkeypatch.setattr(segments, "LARGE_SEGMENT_DOCS", 5)  # the corpus's chunks count as large
     ix = open_index(str(tmp_path / "ix"), create=True)
+    monkeypatch.setattr(ix, "indexed_at", lambda doc_id, content_hash: 0.0)  # as _write's
     docs = corpus_documents(40)
     with IndexWriter(ix, chunk_docs=10) as writer:
         for doc in docs[:30]:

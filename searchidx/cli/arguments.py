@@ -5,7 +5,7 @@ from typing import Dict, List, Optional, Tuple
 
 import click
 
-__all__ = ["DashArgumentCommand", "checked_date", "check_text", "complete_ids"]
+__all__ = ["DashArgumentCommand", "checked_date", "checked_since", "check_text", "complete_ids"]
 
 
 class DashArgumentCommand(click.Command):
@@ -69,6 +69,20 @@ def checked_date(option: str, value: Optional[str]) -> Optional[str]:
         return None
     try:
         return parse_date(value)
+    except QueryError as exc:
+        raise QueryError(f"{option}: {exc}") from None
+
+
+def checked_since(option: str, value: Optional[str]) -> Optional[float]:
+    """A --since value as seconds since the epoch, or a QueryError naming ``option``."""
+    from ..errors import QueryError
+    from ..since import parse_since
+
+    if value is None:
+        return None
+    check_text(option, value)
+    try:
+        return parse_since(value)
     except QueryError as exc:
         raise QueryError(f"{option}: {exc}") from None
 

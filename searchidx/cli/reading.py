@@ -6,7 +6,7 @@ import json
 import click
 
 from . import output
-from .arguments import DashArgumentCommand, check_text, checked_date, complete_ids
+from .arguments import DashArgumentCommand, check_text, checked_date, checked_since, complete_ids
 from .group import State, cli, pass_state
 
 
@@ -22,6 +22,9 @@ from .group import State, cli, pass_state
 @click.option("--merged", is_flag=True,
               help="With a province: the whole unit it belongs to since the 2025 merger "
               "(Tuyên Quang finds the former Hà Giang, and back).")
+@click.option("--since", metavar="WHEN",
+              help="Only documents indexed or changed since WHEN: a date (2025-06-01) or a span "
+                   "back from now (7d, 12h, 2w).")
 @click.option("--sort", type=click.Choice(["score", "date"]), default="score", show_default=True,
               help="Rank by relevance or newest first.")
 @click.option("--facets", is_flag=True, help="Count the hits by province and year.")
@@ -32,8 +35,8 @@ from .group import State, cli, pass_state
 @click.option("--json", "as_json", is_flag=True, help="One JSON document: hits, marks, facets.")
 @output.color_option
 @pass_state
-def search(state: State, query, limit, page, date_from, date_to, province, merged, sort, facets,
-           match, as_json, color) -> None:
+def search(state: State, query, limit, page, date_from, date_to, province, merged, since, sort,
+           facets, match, as_json, color) -> None:
     """Search the index with QUERY and print ranked hits with snippets.
 
     QUERY takes words with or without diacritics, "quoted phrases", AND, OR,
@@ -57,6 +60,7 @@ def search(state: State, query, limit, page, date_from, date_to, province, merge
         searchidx search "-hdnd tham nhũng" --limit 3
         searchidx search "chuyen doi so" --from 2023-01 --to 2024-12 --json
         searchidx search "tham nhung hoi lo" --any
+        searchidx search "nhan quyen" --since 7d
     """
     from ..gazetteer import unit_names
     from ..search import Searcher
@@ -65,11 +69,12 @@ def search(state: State, query, limit, page, date_from, date_to, province, merge
     check_text("--province", province)
     date_from = checked_date("--from", date_from)
     date_to = checked_date("--to", date_to)
+    since = checked_since("--since", since)
     index = state.open()
     with Searcher(index) as searcher:
         results = searcher.search(query, limit=limit, page=page, date_from=date_from,
                                   date_to=date_to, province=province, sort=sort, facets=facets,
-                                  match=match or "auto", merged=merged)
+                                  match=match or "auto", merged=merged, since=since)
     for warning in results.warnings:
         output.warn(warning)
     if province and not merged and not results.total:

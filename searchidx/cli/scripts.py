@@ -6,7 +6,7 @@ import sys
 import click
 
 from . import output
-from .arguments import DashArgumentCommand
+from .arguments import DashArgumentCommand, checked_since
 from .group import State, cli, pass_state
 
 
@@ -15,30 +15,40 @@ from .group import State, cli, pass_state
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl", "csv"]),
               default="table", show_default=True, help="Output format.")
 @click.option("--new", is_flag=True,
-              help="Only hits not reported by the previous --new run of each query.")
+              help="Only documents indexed or changed since the previous --new run of each "
+                   "query that match it now.")
+@click.option("--since", metavar="WHEN",
+              help="Only documents indexed or changed since WHEN: a date (2025-06-01) or a span "
+                   "back from now (7d, 12h, 2w).")
 @click.option("--limit", "-n", type=click.IntRange(min=1), default=None,
               help="Hits per query, overriding the script's limits.")
 @click.option("--snippets", type=click.IntRange(min=0), default=None,
               help="Snippets per hit (default 1; 0 for none, fastest).")
 @pass_state
-def run(state: State, script, fmt, new, limit, snippets) -> None:
+def run(state: State, script, fmt, new, since, limit, snippets) -> None:
     """Run the saved query script SCRIPT (.toml or .jsonl).
 
     The whole script is checked before any query runs. Queries run in the
-    script's order with one open searcher; with --new, a query reports only the
-    hits its previous --new run did not (state is kept in the index folder).
+    script's order with one open searcher. With --new, a query reports the
+    documents indexed or changed since its previous --new run that match it
+    now (the first run reports every hit; the time of each run is kept in the
+    index folder): five runs with nothing indexed in between report nothing
+    after the first.
 
     Example:
 
     \b
         searchidx run examples/weekly.toml
         searchidx run examples/weekly.toml --format jsonl --limit 3
+        searchidx run examples/weekly.toml --new
+        searchidx run examples/weekly.toml --since 7d
     """
     from ..scripts import iter_results, load_script, write_results
 
+    since = checked_since("--since", since)
     loaded = load_script(script)
     index = state.open()
-    results = iter_results(index, loaded, limit=limit, new=new, snippets=snippets)
+    results = iter_results(index, loaded, limit=limit, new=new, snippets=snippets, since=since)
     write_results(_warning_results(results), fmt, sys.stdout, width=output.width(), script=loaded)
 
 

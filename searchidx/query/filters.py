@@ -1,4 +1,4 @@
-"""Filters every search can take: a province, a date range."""
+"""Filters every search can take: a province, a date range, a time of indexing."""
 from __future__ import annotations
 
 from typing import Optional, Sequence, Union
@@ -8,8 +8,9 @@ from whoosh import query as wq
 from ..dates import date_key, parse_date
 from ..errors import QueryError, quoted
 from ..gazetteer import province_hints, province_key, unit_names
+from ..schema import time_key
 
-__all__ = ["province_query", "unknown_province_message", "date_range_query"]
+__all__ = ["province_query", "unknown_province_message", "date_range_query", "changed_since_query"]
 
 
 def province_query(name: Union[str, Sequence[str]], merged: bool = False, reader=None) -> wq.Query:
@@ -65,3 +66,9 @@ def date_range_query(lo: Optional[str], hi: Optional[str]) -> wq.Query:
     if low is not None and high is not None and low > high:
         raise QueryError(f"empty date range: {quoted(lo)} is after {quoted(hi)}")
     return wq.NumericRange("day", low, high)
+
+
+def changed_since_query(when: float) -> wq.Query:
+    """Documents indexed or changed after ``when`` (seconds since the epoch): a range of
+    the indexed_us field, whose cost follows the number of documents in it."""
+    return wq.NumericRange("indexed_us", time_key(when), None, startexcl=True)

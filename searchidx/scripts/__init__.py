@@ -14,14 +14,14 @@ A script is TOML (named queries with options and shared defaults)::
 or JSONL, one query a line: ``{"id": 1, "q": "nhân quyền", "limit": 5}`` (``_id`` is
 accepted for ``id`` and ``text`` for ``q``; other keys starting with ``_`` are
 ignored, for the caller's own metadata). Option keys: limit, page, from, to,
-province, merged, sort, facets, snippets. The whole script is checked by ``load_script``
+province, merged, since, sort, facets, snippets, any, all. The whole script is checked by ``load_script``
 before anything runs; every problem is a ScriptError naming the file and the
 query (TOML) or line (JSONL).
 
 ``iter_results`` runs the queries in order with one Searcher and yields a
-``QueryResult`` per query; with ``new=True`` it reports only hits that the previous
-``new`` run of the same script and query did not, keeping that state in
-``<index>/state/``. ``write_results`` prints results as table, json, jsonl or csv,
+``QueryResult`` per query; with ``new=True`` it reports only the documents indexed or
+changed since the previous ``new`` run of the same script and query that match it now,
+keeping that run's time in ``<index>/state/``. ``write_results`` prints results as table, json, jsonl or csv,
 exactly as ``searchidx run`` does::
 
     from searchidx import open_index

@@ -10,6 +10,7 @@ from typing import Any, Dict, List, Optional
 
 from ..dates import date_key, parse_date
 from ..errors import QueryError, ScriptError
+from ..since import parse_since
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -18,8 +19,8 @@ else:  # pragma: no cover - exercised on older Pythons only
 
 __all__ = ["OPTION_KEYS", "ScriptQuery", "Script", "load_script", "parse_script"]
 
-OPTION_KEYS = ("limit", "page", "from", "to", "province", "merged", "sort", "facets", "snippets", "any",
-               "all")
+OPTION_KEYS = ("limit", "page", "from", "to", "province", "merged", "since", "sort", "facets", "snippets",
+               "any", "all")
 
 
 @dataclass
@@ -192,6 +193,14 @@ def _option(key: str, value: Any):
         if not isinstance(value, str):
             raise ValueError(f"must be a date like 2023, 2023-10 or 2023-10-05, not {value!r}")
         return ("date_from" if key == "from" else "date_to"), parse_date(value)
+    if key == "since":  # a moment, or a span back from when the script is loaded
+        if isinstance(value, datetime.datetime):
+            return key, value.timestamp()
+        if isinstance(value, datetime.date):
+            value = value.strftime("%Y-%m-%d")
+        if not isinstance(value, str):
+            raise ValueError(f"must be a date like 2025-06-01 or a span like 7d, not {value!r}")
+        return key, parse_since(value)
     if key == "province":
         if not isinstance(value, str) or not value.strip():
             raise ValueError(f"must be a province name, not {value!r}")

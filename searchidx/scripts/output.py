@@ -56,7 +56,7 @@ def _cut(text: str, width: int) -> str:
 
 def table_lines(result: QueryResult, width: int = 100) -> List[str]:
     """A readable summary of one query's hits."""
-    noun = "hit" if result.total == 1 else "hits"
+    noun = ("new " if result.new else "") + ("hit" if result.total == 1 else "hits")
     how = " (ranked: any word)" if result.match == "any" else ""
     lines = [f"{result.name}: {result.total} {noun}{how} ({result.took_ms:.1f} ms)  q={result.query.q!r}"]
     if result.notice:

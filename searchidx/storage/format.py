@@ -10,7 +10,8 @@ searchidx's codec, plus ``checksums.json``: for every file a commit makes visibl
 (its segment files and its TOC), the size and CRC32. Opening checks that each file
 of the current generation is there at its recorded size; ``searchidx check``
 reads every byte against the CRC32s.
-Format 5: all-caps runs of text are segmented lowercased, so the word fields of headings differ.
+Format 5: all-caps runs of text are segmented lowercased, so the word fields of headings differ;
+and `indexed_us` (when each document's current version was first indexed) is a sortable field.
 
 Both files are JSON and are only ever replaced whole, atomically
 (see :func:`searchidx.storage.durable.write_atomically`).
