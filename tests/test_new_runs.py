@@ -178,9 +178,9 @@ def test_a_query_whose_text_or_filters_change_starts_over(reports, invoke):
     path = Path(script)
     path.write_text(SCRIPT.replace("limit = 10", "limit = 5\nsort = \"date\""), encoding="utf-8")
     assert _run_new(invoke, index, script) == (0, [])  # limit and sort choose what is shown
-    path.write_text(SCRIPT.replace('"lũ lụt"', '"lũ lụt học sinh"'), encoding="utf-8")
+    path.write_text(SCRIPT.replace('"lũ lụt"', '"lũ lụt học sinh"\nany = true'), encoding="utf-8")
     assert _run_new(invoke, index, script)[0] == 3  # another question: its first run
-    path.write_text(SCRIPT.replace('"lũ lụt"', '"lũ lụt học sinh"') + 'province = "Hà Tĩnh"\n',
+    path.write_text(SCRIPT.replace('"lũ lụt"', '"lũ lụt học sinh"\nany = true') + 'province = "Hà Tĩnh"\n',
                     encoding="utf-8")
     assert _run_new(invoke, index, script) == (1, [_title(FLOOD_2)])
 

@@ -19,7 +19,7 @@ from .filters import date_range_query, province_query
 from .language import All, Any_, FieldFilter, Node, Not, Phrase, Seq, Words, parse_query
 from .ranking import QUESTION_WORDS, QUESTION_WORDS_EXACT, RankingWeights, scoring_query
 from .units import Unit, query_units, syllables
-from .words import QueryWord, query_words, word_query
+from .words import QueryWord, query_words, typed_with_diacritics, word_query
 
 __all__ = ["QueryPlan", "QueryBuilder", "build_query", "MATCH_MODES", "MAX_KEYWORDS", "reads_as_question"]
 
@@ -29,7 +29,8 @@ MATCH_MODES = ("auto", "all", "any")
 MAX_KEYWORDS = 8
 # Question words that start or end a question; "bao" only in "bao nhiêu", "bao lâu".
 _ASKING = frozenset({"gì", "nào", "sao", "đâu", "ai", "mấy", "bao nhiêu", "bao lâu", "bao giờ"})
-_ASKING_FOLDED = frozenset({"gi", "nao", "dau", "bao nhieu", "bao lau", "bao gio"})
+# Typed without marks, "nao", "dau", "ai" are as often não, đầu, ái: only these ask.
+_ASKING_FOLDED = frozenset({"gi", "bao nhieu", "bao lau", "bao gio"})
 
 
 @dataclass
@@ -194,10 +195,9 @@ def reads_as_question(text: str, words: Sequence[QueryWord]) -> bool:
     """Whether free query text asks a question (ranked retrieval) rather than lists keywords."""
     if "?" in text or len(words) > MAX_KEYWORDS:
         return True
-    for word in words:
-        if word.text in _ASKING or (not word.exact and word.text in _ASKING_FOLDED):
-            return True
-    return False
+    careful = typed_with_diacritics([s for w in words for s in w.syllables])
+    asking = _ASKING if careful else _ASKING_FOLDED
+    return any(word.text in asking for word in words)
 
 
 def build_query(reader, text: str, weights: Optional[RankingWeights] = None,
