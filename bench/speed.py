@@ -294,10 +294,21 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=500, help="queries of each kind")
     parser.add_argument("--workdir")
     parser.add_argument("--json")
+    parser.add_argument("--queries-only", action="store_true",
+                        help="only time queries, on the indexes an earlier run left in --workdir "
+                             "(after a change to query code, not to indexing)")
     args = parser.parse_args()
     if not VNTC.is_dir():
         sys.exit(f"error: {VNTC} is absent")
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="searchidx-speed-"))
+    if args.queries_only:
+        for n in args.sizes:
+            index = workdir / f"index-{n}"
+            if not index.is_dir():
+                sys.exit(f"error: no index at {index}: run without --queries-only first")
+            latency = query_latency(index, make_queries(read_articles(n), args.queries))
+            print(json.dumps({"docs": n, "queries": latency}, indent=1), flush=True)
+        return
     results = []
     for n in args.sizes:
         res = bench_size(n, workdir, not args.no_floor, args.procs, args.queries)

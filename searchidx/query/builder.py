@@ -219,8 +219,10 @@ def build_query(reader, text: str, weights: Optional[RankingWeights] = None,
     free = [n for n in nodes if isinstance(n, Words)]
     required = [n for n in nodes if not isinstance(n, Words)]
     words: List[QueryWord] = []
+    # A question's words only rank: looking up which neighbours go together costs it time.
+    collocate = match != "any" and "?" not in text and len(text.split()) <= 2 * MAX_KEYWORDS
     for n in free:
-        found = query_words(n.text, reader)
+        found = query_words(n.text, reader, collocate)
         words.extend(found)
         if found:
             builder.marks.append(found)

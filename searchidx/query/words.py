@@ -65,8 +65,10 @@ def typed_with_diacritics(syllables: Sequence[str]) -> bool:
     return bool(letters) and sum(has_diacritics(s) for s in letters) >= TYPED_SHARE * len(letters)
 
 
-def query_words(text: str, reader=None) -> List[QueryWord]:
-    """The words of free query text, in order (see the module docstring)."""
+def query_words(text: str, reader=None, collocate: bool = True) -> List[QueryWord]:
+    """The words of free query text, in order (see the module docstring). Without
+    ``collocate``, neighbouring words are not looked up as one (a question, whose words
+    only rank, need not pay for it)."""
     analysis = analyze_text(text.lower(), segment=True)
     syllables = [normalize_token(s[0]) for s in analysis.syllables]
     if not syllables:
@@ -94,7 +96,7 @@ def query_words(text: str, reader=None) -> List[QueryWord]:
                     pyvi_starts.difference_update(range(begin + 1, end))
     while pos < len(syllables):
         if pos in compound_at:
-            words.extend(_segment(run, syllables, pyvi_starts, reader, names))
+            words.extend(_segment(run, syllables, pyvi_starts, reader, names, collocate))
             run = []
             token, parts = compound_at[pos]
             words.append(QueryWord((token,), has_diacritics(token), compound=True))
@@ -102,7 +104,7 @@ def query_words(text: str, reader=None) -> List[QueryWord]:
             continue
         run.append(pos)
         pos += 1
-    words.extend(_segment(run, syllables, pyvi_starts, reader, names))
+    words.extend(_segment(run, syllables, pyvi_starts, reader, names, collocate))
     return words
 
 
@@ -136,7 +138,7 @@ def _join_names(groups: List[List[int]], names: List[Tuple[int, int]]) -> List[L
 
 
 def _segment(run: List[int], syllables: List[str], pyvi_starts: Optional[set], reader,
-             names: Optional[List[Tuple[int, int]]] = None) -> List[QueryWord]:
+             names: Optional[List[Tuple[int, int]]] = None, collocate: bool = True) -> List[QueryWord]:
     if not run:
         return []
     folded = [fold(s) for s in syllables]
@@ -162,7 +164,7 @@ def _segment(run: List[int], syllables: List[str], pyvi_starts: Optional[set], r
         groups = _join_names(_by_index(run, folded, reader), names or [])
     else:
         groups = [[p] for p in run]
-    if reader is not None:
+    if reader is not None and collocate:
         groups = _collocations(groups, folded, reader)
     out = []
     for group in groups:
@@ -212,23 +214,41 @@ def _collocations(groups: List[List[int]], folded: List[str], reader) -> List[Li
 
 
 def _mostly_together(reader, first: List[str], second: List[str]) -> bool:
-    both = _holders(reader, first) & _holders(reader, second)
-    return bool(both) and len(_holders(reader, first + second) & both) >= COLLOCATION * len(both)
+    # Walk the rarer word's documents only: the other's may be most of the index.
+    if _frequency(reader, first) > _frequency(reader, second):
+        first, second = second, first
+    both = _holders(reader, second, _holders(reader, first))
+    together = _holders(reader, first + second, both)
+    return bool(both) and len(together) >= COLLOCATION * len(both)
 
 
-def _holders(reader, folded: List[str]) -> set:
-    """The documents holding the folded syllables side by side (by their pairs)."""
+def _terms(folded: List[str]) -> List[Tuple[str, str]]:
     if len(folded) == 1:
-        terms = [("body_folded", folded[0])]
-    else:
-        terms = [("body_pairs", a + "_" + b) for a, b in zip(folded, folded[1:])]
-    docs: Optional[set] = None
-    for field, term in terms:
+        return [("body_folded", folded[0])]
+    return [("body_pairs", a + "_" + b) for a, b in zip(folded, folded[1:])]
+
+
+def _holders(reader, folded: List[str], among: Optional[List[int]] = None) -> List[int]:
+    """The documents (of ``among``, sorted, if given) holding the folded syllables side by
+    side (by their pairs)."""
+    docs = among
+    for field, term in _terms(folded):
         if not reader.doc_frequency(field, term):
-            return set()
-        found = set(reader.postings(field, term).all_ids())
-        docs = found if docs is None else docs & found
-    return docs or set()
+            return []
+        postings = reader.postings(field, term)
+        if docs is None:
+            docs = list(postings.all_ids())
+            continue
+        kept = []
+        for doc in docs:
+            if postings.is_active() and postings.id() < doc:
+                postings.skip_to(doc)
+            if not postings.is_active():
+                break
+            if postings.id() == doc:
+                kept.append(doc)
+        docs = kept
+    return docs or []
 
 
 def _frequency(reader, folded: List[str]) -> int:
