@@ -5,7 +5,8 @@ from typing import Dict, List, Optional, Tuple
 
 import click
 
-__all__ = ["DashArgumentCommand", "checked_date", "checked_since", "check_text", "complete_ids"]
+__all__ = ["DashArgumentCommand", "checked_date", "checked_since", "check_text", "complete_ids",
+           "since_option"]
 
 
 class DashArgumentCommand(click.Command):
@@ -110,3 +111,10 @@ def complete_ids(ctx: click.Context, param, incomplete: str):
     except Exception:  # noqa: BLE001 - completion must never fail loudly
         return []
     return [i for i in ids if i.startswith(incomplete)][:200]
+
+
+# search and run take the same --since.
+since_option = click.option(
+    "--since", metavar="WHEN",
+    help="Only documents indexed or changed since WHEN: a date (2025-06-01) or a span back from "
+         "now (7d, 12h, 2w).")

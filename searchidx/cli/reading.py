@@ -6,7 +6,8 @@ import json
 import click
 
 from . import output
-from .arguments import DashArgumentCommand, check_text, checked_date, checked_since, complete_ids
+from .arguments import (DashArgumentCommand, check_text, checked_date, checked_since, complete_ids,
+                        since_option)
 from .group import State, cli, pass_state
 
 
@@ -22,9 +23,7 @@ from .group import State, cli, pass_state
 @click.option("--merged", is_flag=True,
               help="With a province: the whole unit it belongs to since the 2025 merger "
               "(Tuyên Quang finds the former Hà Giang, and back).")
-@click.option("--since", metavar="WHEN",
-              help="Only documents indexed or changed since WHEN: a date (2025-06-01) or a span "
-                   "back from now (7d, 12h, 2w).")
+@since_option
 @click.option("--sort", type=click.Choice(["score", "date"]), default="score", show_default=True,
               help="Rank by relevance or newest first.")
 @click.option("--facets", is_flag=True, help="Count the hits by province and year.")

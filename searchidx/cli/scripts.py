@@ -6,7 +6,7 @@ import sys
 import click
 
 from . import output
-from .arguments import DashArgumentCommand, checked_since
+from .arguments import DashArgumentCommand, checked_since, since_option
 from .group import State, cli, pass_state
 
 
@@ -17,9 +17,7 @@ from .group import State, cli, pass_state
 @click.option("--new", is_flag=True,
               help="Only documents indexed or changed since the previous --new run of each "
                    "query that match it now.")
-@click.option("--since", metavar="WHEN",
-              help="Only documents indexed or changed since WHEN: a date (2025-06-01) or a span "
-                   "back from now (7d, 12h, 2w).")
+@since_option
 @click.option("--limit", "-n", type=click.IntRange(min=1), default=None,
               help="Hits per query, overriding the script's limits.")
 @click.option("--snippets", type=click.IntRange(min=0), default=None,
