@@ -114,7 +114,8 @@ class Searcher:
         only = self.changed_since(since) if since is not None else None
         found = MatchSet.as_asked(plan).within(only)
         hits, total = self._run(plan, found, limit, page, sort)
-        if not total:
+        # (Restricted to recent documents, "no document has every word" would not be true.)
+        if not total and only is None:
             relaxed_set = relaxed(self._searcher, plan)
             if relaxed_set is not None:
                 found = relaxed_set.within(only)

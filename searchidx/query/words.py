@@ -28,7 +28,7 @@ __all__ = ["QueryWord", "query_words", "word_query", "typed_with_diacritics", "C
 # Syllables typed without diacritics are one word when at least this share of the
 # documents holding them side by side have them as one pyvi word (tuned with
 # bench/matching.py).
-COHESION = 0.5
+COHESION = 0.3
 # Two neighbouring words are one when at least this share of the documents holding the
 # rarer of them hold the two side by side.
 COLLOCATION = 0.5

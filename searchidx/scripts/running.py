@@ -147,11 +147,6 @@ def iter_results(
                 res = searcher.search(query.q, suggest=False, **options)
             except QueryError as exc:  # an unknown province, say: which query had it
                 raise QueryError(f"{script.path}: {query.where}: {exc}") from None
-            if new and res.match == "partial":
-                # A watched subject's new documents hold every word: no partial matches.
-                yield QueryResult(query, 0, res.took_ms, [], {}, res.warnings, new, res.match,
-                                  "no new document has every word")
-                continue
             yield QueryResult(query, res.total, res.took_ms, res.hits, res.facets, res.warnings, new,
                               res.match, res.notice)
         if new:
