@@ -9,7 +9,7 @@ typed without them is held in any accent form.
 Where the words begin and end: a query typed with diacritics is segmented by pyvi,
 which reads them well; pyvi splits text without diacritics badly, so there the
 index decides: syllables are one word when the documents where they stand
-together mostly have them as one word (pyvi's word, folded, in ``words_folded``).
+together often have them as one word (pyvi's word, folded, in ``words_folded``).
 The text is lowercased first: pyvi segments "HÒA BÌNH" and "hòa bình" differently,
 and letter case must never change what a query matches.
 """
@@ -30,7 +30,7 @@ __all__ = ["QueryWord", "query_words", "word_query", "typed_with_diacritics", "C
 # bench/matching.py).
 COHESION = 0.3
 # Two neighbouring words are one when at least this share of the documents holding the
-# rarer of them hold the two side by side.
+# rarer of them, and most documents holding both, hold the two side by side.
 COLLOCATION = 0.5
 MAX_WORD_SYLLABLES = 4  # longer runs are not looked up as one word
 # A query with diacritics on at least this share of its syllables was typed with
