@@ -248,6 +248,9 @@ def parse_query(text: str) -> ParsedQuery:
             warnings.append("a stray ')' was ignored")
     parts = [p for p in parts if not _empty(p)]
     root: Node = parts[0] if len(parts) == 1 else Seq(parts)
+    if _too_deep_warning() in warnings:
+        # The parentheses past the limit are the ones left open: one line says it.
+        warnings = [w for w in warnings if w != "an unclosed parenthesis was closed"]
     return ParsedQuery(root, _counted(warnings))
 
 
