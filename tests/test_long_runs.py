@@ -8,7 +8,6 @@ so that the test stops the run after a few seconds instead of half a minute.
 from __future__ import annotations
 
 import json
-import os
 import random
 import signal
 import sqlite3
