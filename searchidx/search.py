@@ -187,8 +187,9 @@ class Searcher:
         scorer = self._scorer
         mask, scores = scorer.evaluate(found.query)
         if found.allowed is not None:
-            allowed = mask.copy()
-            allowed[:] = False
+            import numpy as np  # (loaded with the array scorer already)
+
+            allowed = np.zeros_like(mask)
             allowed[list(found.allowed)] = True
             mask = mask & allowed
         total = int(mask.sum())
@@ -267,18 +268,22 @@ class Searcher:
 
     def marks(self, text: str, query: str, match: str = "auto") -> List[Tuple[int, int]]:
         """[start, end) spans of ``text`` that ``query`` matches (for showing a whole document)."""
-        return match_spans(text, self._marks_for(text, query, match))
+        return self._matched(text, query, match)[1]
 
     def highlight(self, text: str, query: str, snippets: int = 3, match: str = "auto") -> List[Snippet]:
         """Snippets of ``text`` for ``query`` (for showing one document)."""
-        return make_snippets(text, self._marks_for(text, query, match), snippets)
+        return make_snippets(text, self._matched(text, query, match)[0], snippets)
 
-    def _marks_for(self, text: str, query: str, match: str):
-        """The query's words to mark in ``text``: as typed, or as a search would relax them."""
-        plan = build_query(self._searcher.reader(), query, self.weights, match=match)
-        if match_spans(text, plan.marks):
-            return plan.marks
-        return folded_marks(plan.marks, self._searcher.reader())
+    def _matched(self, text: str, query: str, match: str):
+        """The query's words to mark in ``text`` (as typed, or as a search would relax
+        them) and the spans they mark."""
+        reader = self._searcher.reader()
+        plan = build_query(reader, query, self.weights, match=match)
+        spans = match_spans(text, plan.marks)
+        if spans:
+            return plan.marks, spans
+        relaxed_marks = folded_marks(plan.marks, reader)
+        return relaxed_marks, match_spans(text, relaxed_marks)
 
 
 def search(index: Index, text: str, **options) -> SearchResults:
