@@ -98,7 +98,7 @@ class QueryBuilder:
         parts = tuple(syllables(text))
         if not parts:
             return None
-        word = QueryWord(parts, fold(" ".join(parts)) != " ".join(parts))
+        word = QueryWord.typed(parts)
         self.marks.append([word])
         if len(parts) == 1:
             return word_query(word)

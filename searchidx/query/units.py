@@ -6,7 +6,7 @@ from typing import List, Tuple
 
 from ..analysis import analyze_text, fold, has_diacritics, normalize_token
 
-__all__ = ["Unit", "query_units", "syllables"]
+__all__ = ["Unit", "query_units", "compound_parts", "syllables"]
 
 
 @dataclass
@@ -30,9 +30,7 @@ def query_units(text: str, lowercase: bool = True) -> Tuple[List[Unit], List[str
     units: List[Unit] = []
     by_pos = {}
     for surface, start, end, pos in analysis.compounds:
-        parts = tuple(
-            normalize_token(s[0]) for s in analysis.syllables if s[1] >= start and s[2] <= end
-        )
+        parts = compound_parts(analysis, start, end)
         norm = normalize_token(surface)
         by_pos.setdefault(pos, []).append(Unit(norm, fold(norm), has_diacritics(norm), parts))
         covered.update(range(pos, pos + len(parts)))
@@ -44,6 +42,11 @@ def query_units(text: str, lowercase: bool = True) -> Tuple[List[Unit], List[str
             units.append(Unit(norm, fold(norm), has_diacritics(norm)))
     words = [normalize_token(w[0]) for w in analysis.words]
     return units, words
+
+
+def compound_parts(analysis, start: int, end: int) -> Tuple[str, ...]:
+    """The normalized syllables of ``analysis`` inside the compound at [start, end)."""
+    return tuple(normalize_token(s[0]) for s in analysis.syllables if s[1] >= start and s[2] <= end)
 
 
 def syllables(text: str) -> List[str]:

@@ -21,6 +21,7 @@ from typing import List, Optional, Sequence, Tuple
 from whoosh import query as wq
 
 from ..analysis import analyze_text, fold, has_diacritics, normalize_token
+from .units import compound_parts
 
 __all__ = ["QueryWord", "query_words", "word_query", "typed_with_diacritics", "COHESION",
            "MAX_WORD_SYLLABLES"]
@@ -54,6 +55,11 @@ class QueryWord:
     def folded(self) -> Tuple[str, ...]:
         return tuple(fold(s) for s in self.syllables)
 
+    @classmethod
+    def typed(cls, syllables: Sequence[str]) -> "QueryWord":
+        """A word as the user typed it: held as typed if any syllable has a mark."""
+        return cls(tuple(syllables), any(has_diacritics(s) for s in syllables))
+
     def as_folded(self) -> "QueryWord":
         """The same word matched in any accent form."""
         return QueryWord(self.syllables, False, self.compound)
@@ -75,7 +81,7 @@ def query_words(text: str, reader=None, collocate: bool = True) -> List[QueryWor
         return []
     compound_at = {}
     for surface, start, end, pos in analysis.compounds:
-        parts = sum(1 for s in analysis.syllables if s[1] >= start and s[2] <= end)
+        parts = len(compound_parts(analysis, start, end))
         compound_at.setdefault(pos, (normalize_token(surface), max(1, parts)))
     # Runs of plain syllables between compounds are segmented; compounds stand alone.
     words: List[QueryWord] = []
@@ -169,7 +175,7 @@ def _segment(run: List[int], syllables: List[str], pyvi_starts: Optional[set], r
     out = []
     for group in groups:
         parts = tuple(syllables[p] for p in group)
-        out.append(QueryWord(parts, any(has_diacritics(s) for s in parts)))
+        out.append(QueryWord.typed(parts))
     return out
 
 
@@ -255,8 +261,7 @@ def _frequency(reader, folded: List[str]) -> int:
     """Documents holding a word (folded), as far as one lookup tells."""
     if len(folded) == 1:
         return reader.doc_frequency("body_folded", folded[0])
-    return reader.doc_frequency("words_folded", "_".join(folded)) or min(
-        reader.doc_frequency("body_pairs", a + "_" + b) for a, b in zip(folded, folded[1:]))
+    return reader.doc_frequency("words_folded", "_".join(folded)) or _side_by_side(reader, folded)
 
 
 def _cohesion(reader, folded: List[str]) -> float:
@@ -265,8 +270,13 @@ def _cohesion(reader, folded: List[str]) -> float:
     together = reader.doc_frequency("words_folded", "_".join(folded))
     if not together:
         return 0.0
-    adjacent = min(reader.doc_frequency("body_pairs", a + "_" + b) for a, b in zip(folded, folded[1:]))
-    return min(1.0, together / max(1, adjacent))
+    return min(1.0, together / max(1, _side_by_side(reader, folded)))
+
+
+def _side_by_side(reader, folded: List[str]) -> int:
+    """At most how many documents hold the folded syllables side by side: the fewest that
+    hold one of their pairs."""
+    return min(reader.doc_frequency(field, term) for field, term in _terms(folded))
 
 
 def word_query(word: QueryWord) -> wq.Query:
@@ -277,7 +287,7 @@ def word_query(word: QueryWord) -> wq.Query:
     folded = word.folded
     # Folded pairs in order stand for "side by side"; a word typed with diacritics
     # also needs its syllables as typed.
-    parts: List[wq.Query] = [wq.Term("body_pairs", a + "_" + b) for a, b in zip(folded, folded[1:])]
+    parts: List[wq.Query] = [wq.Term(field, term) for field, term in _terms(list(folded))]
     if word.exact:
         parts += [wq.Term("body", s) for s in dict.fromkeys(word.syllables)]
     return wq.And(parts)
