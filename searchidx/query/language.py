@@ -161,6 +161,14 @@ class _Parser:
         if _too_deep_warning() not in self.warnings:
             self.warnings.append(_too_deep_warning())
 
+    def _nested(self, parse):
+        """``parse()`` one level deeper (parentheses and NOTs count against MAX_NESTING)."""
+        self.depth += 1
+        try:
+            return parse()
+        finally:
+            self.depth -= 1
+
     def parse_unary(self) -> Optional[Node]:
         tok = self.tokens[self.i]
         self.i += 1
@@ -168,9 +176,7 @@ class _Parser:
             if self.depth >= MAX_NESTING:
                 self._too_deep()
                 return None
-            self.depth += 1
-            inner = self.parse_or()
-            self.depth -= 1
+            inner = self._nested(self.parse_or)
             if self.peek() is not None and self.peek()[0] == ")":
                 self.i += 1
             else:
@@ -190,9 +196,7 @@ class _Parser:
             if self.depth >= MAX_NESTING:
                 self._too_deep()
                 return None
-            self.depth += 1
-            operand = self.parse_unary()
-            self.depth -= 1
+            operand = self._nested(self.parse_unary)
             return Not(operand) if operand is not None else None
         if self.is_op(tok, "AND") or self.is_op(tok, "OR"):
             return None
