@@ -13,7 +13,7 @@ from .errors import QueryError
 from .index import Index
 from .query import QueryPlan, RankingWeights, build_query, date_range_query, province_query
 from .query.filters import changed_since_query
-from .matchset import MatchSet, folded_marks, relaxed
+from .matchset import MatchSet, folded_marks, matching_docs, relaxed
 from .results import Hit, SearchResults
 from .schema import stored_text
 from .snippets import Snippet, make_snippets, match_spans, set_pages
@@ -153,7 +153,7 @@ class Searcher:
         """The numbers of the documents indexed or changed after ``when``."""
         found = self._changed.get(when)
         if found is None:  # the queries of a script mostly share one time
-            found = self._changed[when] = set(self._searcher.docs_for_query(changed_since_query(when)))
+            found = self._changed[when] = matching_docs(self._searcher, changed_since_query(when))
         return found
 
     def latest_change(self, after: Optional[float] = None) -> Optional[float]:
