@@ -116,7 +116,8 @@ class Index:
             for name in os.listdir(self.path)
             if os.path.isfile(os.path.join(self.path, name))
         )
-        with self.manifest() as manifest:
+        # Read-only: a server's stats never wait on, nor write beside, a writer.
+        with Manifest(os.path.join(self.path, MANIFEST_FILE), readonly=True) as manifest:
             summary = manifest.summary()
         summary.update(
             {

@@ -12,7 +12,8 @@ those inside functions included. Rules:
     write side (writer, indexer, rebuild, lock, ingest, storage's segment writer): not
     directly, anywhere in its code, nor through what those imports import at module
     level (with the packages Python runs first: importing a.b runs a/__init__);
-(c) only the cli package imports click;
+(c) only the cli package imports click; only serve/ imports the web stack (starlette,
+    jinja2, markupsafe, uvicorn), and serve/ reads the index only (it is on the read side);
 (d) no module is over 420 lines;
 (e) outside storage/, whoosh is used through its user-facing API only (schema fields,
     analysis, queries, scoring, sorting, opening an index); its engine internals
@@ -32,7 +33,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "searchidx"
 MAX_LINES = 420
 
 READ_SIDE = ("searchidx.query", "searchidx.snippets", "searchidx.suggest", "searchidx.search",
-             "searchidx.scripts")
+             "searchidx.scripts", "searchidx.serve")
+WEB_STACK = ("starlette", "jinja2", "markupsafe", "uvicorn")
 WRITE_SIDE = ("searchidx.writer", "searchidx.indexer", "searchidx.rebuild", "searchidx.lock",
               "searchidx.ingest", "searchidx.storage.segments")
 WHOOSH_PUBLIC = ("whoosh.analysis", "whoosh.fields", "whoosh.index", "whoosh.query", "whoosh.scoring",
@@ -298,6 +300,13 @@ def test_only_the_cli_imports_click():
              for i in m.imports if _in(i.target, ("click",))]
     assert not found, "\n".join(found)
     assert any(_in(i.target, ("click",)) for i in MODULES["searchidx.cli.group"].imports)
+
+
+def test_only_serve_imports_the_web_stack():
+    found = [_where(m, i) for m in MODULES.values() if not _in(m.name, ("searchidx.serve",))
+             for i in m.imports if _in(i.target, WEB_STACK)]
+    assert not found, "\n".join(found)
+    assert any(_in(i.target, ("starlette",)) for i in MODULES["searchidx.serve.app"].imports)
 
 
 @pytest.mark.parametrize("name", sorted(MODULES))

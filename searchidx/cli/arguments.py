@@ -5,6 +5,8 @@ from typing import Dict, List, Optional, Tuple
 
 import click
 
+from ..options import check_text, checked_date, checked_since  # noqa: F401 - the commands take them from here
+
 __all__ = ["DashArgumentCommand", "checked_date", "checked_since", "check_text", "complete_ids",
            "since_option"]
 
@@ -59,45 +61,6 @@ def _dash_words(command: click.Command, ctx: click.Context, args: List[str]) -> 
         elif not arg.startswith("-") or arg == "-":
             plain += 1
     return plain, dashed
-
-
-def checked_date(option: str, value: Optional[str]) -> Optional[str]:
-    """``value`` as a date the library takes, or a QueryError naming ``option``."""
-    from ..dates import parse_date
-    from ..errors import QueryError
-
-    if value is None:
-        return None
-    try:
-        return parse_date(value)
-    except QueryError as exc:
-        raise QueryError(f"{option}: {exc}") from None
-
-
-def checked_since(option: str, value: Optional[str]) -> Optional[float]:
-    """A --since value as seconds since the epoch, or a QueryError naming ``option``."""
-    from ..errors import QueryError
-    from ..since import parse_since
-
-    if value is None:
-        return None
-    check_text(option, value)
-    try:
-        return parse_since(value)
-    except QueryError as exc:
-        raise QueryError(f"{option}: {exc}") from None
-
-
-def check_text(what: str, value: Optional[str]) -> None:
-    """Arguments that are not UTF-8 reach Python as lone surrogates: refuse them here."""
-    from ..errors import QueryError
-
-    if value is None:
-        return
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise QueryError(f"{what} is not valid UTF-8 text (check the terminal's encoding)") from None
 
 
 def complete_ids(ctx: click.Context, param, incomplete: str):

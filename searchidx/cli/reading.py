@@ -155,21 +155,20 @@ def show(state: State, doc_id, query, as_json, color) -> None:
     """
     from ..errors import SearchIdxError, quoted
     from ..search import Searcher
+    from ..showing import document_record
 
     check_text("the id", doc_id)
     check_text("--query", query)
     index = state.open()
     with Searcher(index) as searcher:
-        doc = searcher.document(doc_id) or searcher.document(_id_of_path(index, doc_id))
+        doc = (document_record(searcher, doc_id, query)
+               or document_record(searcher, _id_of_path(index, doc_id), query))
         if doc is None:  # the manifest lists a document the index lost (a killed writer)
             raise SearchIdxError(f"no document with id or path {quoted(doc_id)} in {index.path}")
-        marks = searcher.marks(doc["text"], query) if query else []
     if as_json:
-        if query:
-            doc["query"] = query
-            doc["marks"] = [list(m) for m in marks]
         output.json_out(doc)
         return
+    marks = doc.get("marks") or []
     mode = output.style_mode(color)
     width = output.width()
     title = doc.get("title") or doc["id"]

@@ -1,0 +1,70 @@
+"""Searchers for a server: a few, reused, each seeing the index's latest commit.
+
+Reading takes no lock, so a writer indexing at the same time is never blocked.
+Before each use a searcher is compared with the index's current generation (one
+listing of the folder) and refreshed when a commit came since: a new commit is
+seen by the next request, without a restart, and an unchanged index keeps its
+warm searchers (array scorer, suggester). A searcher serves one request at a
+time; at most ``size`` exist, and further requests wait for one.
+"""
+from __future__ import annotations
+
+import threading
+from contextlib import contextmanager
+from typing import Dict, Iterator, List
+
+from ..index import Index, open_index
+from ..search import Searcher
+
+__all__ = ["SearcherPool", "DEFAULT_POOL_SIZE"]
+
+DEFAULT_POOL_SIZE = 4
+
+
+class SearcherPool:
+    def __init__(self, index_path: str, size: int = DEFAULT_POOL_SIZE):
+        self.index: Index = open_index(index_path)
+        self._idle: List[Searcher] = []
+        self._made = 0
+        self._size = size
+        self._generation: Dict[int, int] = {}  # id(searcher) -> the generation it reads
+        self._cond = threading.Condition()
+
+    @contextmanager
+    def searcher(self) -> Iterator[Searcher]:
+        """A searcher of the latest commit, for this request alone."""
+        searcher = self._take()
+        try:
+            latest = self.index.generation()
+            if self._generation.get(id(searcher)) != latest:
+                searcher.refresh()
+                self._generation[id(searcher)] = latest
+            yield searcher
+        finally:
+            with self._cond:
+                self._idle.append(searcher)
+                self._cond.notify()
+
+    def _take(self) -> Searcher:
+        with self._cond:
+            while not self._idle and self._made >= self._size:
+                self._cond.wait()
+            if self._idle:
+                return self._idle.pop()
+            self._made += 1
+        generation = self.index.generation()  # before opening: a commit between is seen next time
+        try:
+            searcher = Searcher(self.index)
+        except BaseException:
+            with self._cond:
+                self._made -= 1
+                self._cond.notify()
+            raise
+        self._generation[id(searcher)] = generation
+        return searcher
+
+    def close(self) -> None:
+        with self._cond:
+            for searcher in self._idle:
+                searcher.close()
+            self._idle.clear()
