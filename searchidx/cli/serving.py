@@ -12,9 +12,13 @@ from .group import State, cli, pass_state
                    "opens the index to the whole network.")
 @click.option("--port", type=click.IntRange(1, 65535), default=8080, show_default=True,
               help="Port to listen on.")
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Processes serving requests: searches run on this many cores at once.")
+@click.option("--cache", type=click.IntRange(min=0), default=256, show_default=True,
+              help="Searches whose results each process keeps until the next commit (0: none).")
 @click.option("--open", "open_browser", is_flag=True, help="Open the page in a web browser.")
 @pass_state
-def serve(state: State, host, port, open_browser) -> None:
+def serve(state: State, host, port, workers, cache, open_browser) -> None:
     """Serve the index read-only: a search page and a JSON API, until Ctrl-C.
 
     The page (http://127.0.0.1:8080/) searches with the query language, filters
@@ -29,6 +33,7 @@ def serve(state: State, host, port, open_browser) -> None:
     \b
         searchidx serve
         searchidx serve --port 8000 --open
+        searchidx serve --workers 2
     """
     from ..errors import SearchIdxError
     from ..serve import missing_dependency, run
@@ -46,4 +51,5 @@ def serve(state: State, host, port, open_browser) -> None:
 
             webbrowser.open(url)
 
-    run(state.index_path, host=host, port=port, on_ready=ready)
+    run(state.index_path, host=host, port=port, workers=workers, cache=cache,
+        on_ready=ready)

@@ -25,20 +25,36 @@ def missing_dependency() -> "str | None":
 
 
 def create_app(*args, **kwargs):
+    """The Starlette application (see searchidx.serve.app.create_app)."""
     from .app import create_app as make
 
     return make(*args, **kwargs)
 
 
-def run(index_path: str, host: str = "127.0.0.1", port: int = 8080, on_ready=None) -> None:
-    """Serve the index at ``index_path`` with uvicorn until interrupted."""
+def run(index_path: str, host: str = "127.0.0.1", port: int = 8080, workers: int = 1,
+        cache: int = 256, on_ready=None) -> None:
+    """Serve the index at ``index_path`` with uvicorn until interrupted, in ``workers``
+    processes (each with its own searchers: searches run on that many cores at once),
+    each keeping the results of its last ``cache`` searches."""
+    import os
+
     import uvicorn
 
-    from .app import LOOPBACK_HOSTS
+    from .app import LOOPBACK_HOSTS, create_app
 
     allowed = list(LOOPBACK_HOSTS) if host in LOOPBACK_HOSTS else None
-    app = create_app(index_path, allowed_hosts=allowed)
+    app = create_app(index_path, allowed_hosts=allowed, cache=cache)  # opens the index: errors show now
     _check_port(host, port)
+    if workers > 1:
+        # Each worker process builds its app from the environment (uvicorn imports it by name).
+        os.environ["SEARCHIDX_INDEX"] = index_path
+        os.environ["SEARCHIDX_SERVE_HOSTS"] = ",".join(allowed or [])
+        os.environ["SEARCHIDX_SERVE_CACHE"] = str(cache)
+        if on_ready is not None:
+            on_ready()
+        uvicorn.run("searchidx.serve.app:app_from_environment", factory=True, host=host,
+                    port=port, workers=workers, log_level="warning", access_log=False)
+        return
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False)
     server = uvicorn.Server(config)
     if on_ready is not None:

@@ -40,8 +40,7 @@ def api_search(request: Request) -> JSON:
     if not (request.query_params.get("q") or "").strip():
         raise QueryError("the query is missing: give it as q (e.g. /api/search?q=nhan+quyen)")
     wanted = search_request(request.query_params)
-    with request.app.state.pool.searcher() as searcher:
-        results = searcher.search(wanted.q, **wanted.options)
+    results = request.app.state.pool.search(wanted.q, **wanted.options)
     return JSON(results.to_dict())
 
 

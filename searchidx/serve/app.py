@@ -24,10 +24,10 @@ from starlette.templating import Jinja2Templates
 from ..errors import QueryError, SearchIdxError
 from .api import UnknownDocument, api_document, api_error, api_openapi, api_search, api_stats
 from .pages import document_page, export, search_page
-from .pool import DEFAULT_POOL_SIZE, SearcherPool
+from .pool import DEFAULT_CACHE, DEFAULT_POOL_SIZE, SearcherPool
 from .render import marked
 
-__all__ = ["create_app", "LOOPBACK_HOSTS"]
+__all__ = ["create_app", "app_from_environment", "LOOPBACK_HOSTS"]
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
@@ -83,13 +83,14 @@ class _SecurityHeaders:
 
 
 def create_app(index_path: Optional[str] = None, pool_size: int = DEFAULT_POOL_SIZE,
-               allowed_hosts: Optional[Sequence[str]] = None) -> Starlette:
+               allowed_hosts: Optional[Sequence[str]] = None, cache: int = DEFAULT_CACHE) -> Starlette:
     """The application serving the index at ``index_path`` read-only.
 
+    ``cache``: how many searches' results to keep (0: none; see pool.py).
     ``allowed_hosts``: the Host headers accepted (the CLI passes the loopback names when it
     binds to loopback, so a web page elsewhere cannot reach it by DNS rebinding).
     """
-    pool = SearcherPool(index_path, size=pool_size)  # opens the index: errors show at start
+    pool = SearcherPool(index_path, size=pool_size, cache=cache)  # opens the index: errors show at start
     routes = [
         Route("/", search_page, name="search"),
         Route("/documents/{doc_id:path}", document_page, name="document"),
@@ -117,3 +118,12 @@ def create_app(index_path: Optional[str] = None, pool_size: int = DEFAULT_POOL_S
     templates = Jinja2Templates(env=env)
     app.state.templates = templates
     return app
+
+
+def app_from_environment() -> Starlette:
+    """The app of one worker process of ``searchidx serve --workers N``: the index from
+    $SEARCHIDX_INDEX, the accepted hosts from $SEARCHIDX_SERVE_HOSTS (comma-separated),
+    the cache size from $SEARCHIDX_SERVE_CACHE."""
+    hosts = [h for h in os.environ.get("SEARCHIDX_SERVE_HOSTS", "").split(",") if h]
+    cache = int(os.environ.get("SEARCHIDX_SERVE_CACHE", DEFAULT_CACHE))
+    return create_app(os.environ.get("SEARCHIDX_INDEX"), allowed_hosts=hosts or None, cache=cache)

@@ -47,8 +47,7 @@ def search_page(request: Request) -> Response:
         params = {k: v for k, v in wanted.raw.items() if k != "facets"}
         context["params"] = params
         if wanted.q:
-            with request.app.state.pool.searcher() as searcher:
-                results = searcher.search(wanted.q, **wanted.options)
+            results = request.app.state.pool.search(wanted.q, **wanted.options)
             data = results.to_dict()
             first = (results.page - 1) * results.limit + 1
             context.update({
@@ -103,8 +102,7 @@ def export(request: Request) -> Response:
     if not wanted.q:
         raise QueryError("the query is missing: give it as q")
     wanted.options.update(limit=MAX_EXPORT, page=1)
-    with request.app.state.pool.searcher() as searcher:
-        results = searcher.search(wanted.q, snippets=1, **wanted.options)
+    results = request.app.state.pool.search(wanted.q, snippets=1, **wanted.options)
     found = QueryResult(query=ScriptQuery(name=wanted.q, q=wanted.q, options=wanted.options),
                         total=results.total, took_ms=results.took_ms, hits=results.hits,
                         facets=results.facets, warnings=results.warnings, match=results.match,

@@ -85,5 +85,8 @@ def search_request(params: Mapping[str, str], facets_default: bool = False) -> S
         "facets": _flag(params, "facets") if "facets" in params else facets_default,
         "match": _choice(params, "match", ("auto", "all", "any"), "auto"),
     }
-    raw = {k: v.strip() for k, v in params.items() if isinstance(v, str) and v.strip()}
+    # (defaults left out: the form sends them all, and the URL to share stays short)
+    defaults = {"sort": "score", "match": "auto", "page": "1", "merged": "0"}
+    raw = {k: v.strip() for k, v in params.items()
+           if isinstance(v, str) and v.strip() and defaults.get(k) != v.strip()}
     return SearchRequest(q=q, options=options, raw=raw)

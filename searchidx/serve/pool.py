@@ -6,29 +6,55 @@ listing of the folder) and refreshed when a commit came since: a new commit is
 seen by the next request, without a restart, and an unchanged index keeps its
 warm searchers (array scorer, suggester). A searcher serves one request at a
 time; at most ``size`` exist, and further requests wait for one.
+
+The last ``cache`` searches' results are kept, keyed by the generation they read:
+paging back, toggling a facet off or many readers of one link cost nothing, and a
+commit makes every kept result stale at once.
 """
 from __future__ import annotations
 
 import threading
 from contextlib import contextmanager
-from typing import Dict, Iterator, List
+from collections import OrderedDict
+from typing import Dict, Hashable, Iterator, List, Tuple
 
 from ..index import Index, open_index
+from ..results import SearchResults
 from ..search import Searcher
 
-__all__ = ["SearcherPool", "DEFAULT_POOL_SIZE"]
+__all__ = ["SearcherPool", "DEFAULT_POOL_SIZE", "DEFAULT_CACHE"]
 
 DEFAULT_POOL_SIZE = 4
+DEFAULT_CACHE = 256
 
 
 class SearcherPool:
-    def __init__(self, index_path: str, size: int = DEFAULT_POOL_SIZE):
+    def __init__(self, index_path: str, size: int = DEFAULT_POOL_SIZE, cache: int = DEFAULT_CACHE):
         self.index: Index = open_index(index_path)
+        self._cache: "OrderedDict[Tuple[Hashable, ...], SearchResults]" = OrderedDict()
+        self._cache_size = cache
         self._idle: List[Searcher] = []
         self._made = 0
         self._size = size
         self._generation: Dict[int, int] = {}  # id(searcher) -> the generation it reads
         self._cond = threading.Condition()
+
+    def search(self, text: str, **options) -> SearchResults:
+        """Searcher.search on the latest commit, or its kept result."""
+        key = (self.index.generation(), text, tuple(sorted(options.items())))
+        with self._cond:
+            kept = self._cache.get(key)
+            if kept is not None:
+                self._cache.move_to_end(key)
+                return kept
+        with self.searcher() as searcher:
+            results = searcher.search(text, **options)
+        if self._cache_size:
+            with self._cond:
+                self._cache[key] = results
+                while len(self._cache) > self._cache_size:
+                    self._cache.popitem(last=False)
+        return results
 
     @contextmanager
     def searcher(self) -> Iterator[Searcher]:

@@ -69,6 +69,8 @@ def facet_groups(facets: Dict[str, Dict[str, int]], params: Mapping[str, str],
     q = params.get("q", "")
     for name, counts in facets.items():
         values = []
+        if name == "year":  # newest first reads better than by count
+            counts = dict(sorted(counts.items(), key=lambda kv: str(kv[0]), reverse=True))
         for value, count in list(counts.items())[:shown]:
             value = str(value)
             if name == "province":
