@@ -94,7 +94,7 @@ def test_readme_and_help_examples_run(runner, corpus_index_copy, monkeypatch):
     failures = []
     for line in lines:
         if _argv(line)[:1] == ["serve"]:
-            continue  # starts a server and waits: tests/test_serve_docs.py runs these
+            continue  # starts a server and waits: tests/test_serve.py checks these
         result = runner.invoke(cli, ["--index", corpus_index_copy] + _argv(line))
         if result.exit_code != 0:
             failures.append(f"{line}\n  exit {result.exit_code}: {result.output[-500:]}")

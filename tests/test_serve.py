@@ -273,3 +273,35 @@ def test_serve_refuses_a_taken_port(invoke, corpus_index):
 def test_serve_without_an_index_is_one_line(invoke, tmp_path):
     result = invoke(tmp_path / "none", "serve")
     assert result.exit_code == 1 and result.stderr.startswith("Error: no index at")
+
+
+README = (__import__("pathlib").Path(__file__).resolve().parent.parent / "README.md").read_text(
+    encoding="utf-8")
+
+
+def test_the_readme_api_examples_answer(client):
+    import shlex
+    from urllib.parse import urlsplit
+
+    urls = [shlex.split(line)[1] for line in README.splitlines() if line.startswith("curl ")]
+    assert len(urls) >= 4
+    for url in urls:
+        parts = urlsplit(url)
+        assert (parts.hostname, parts.port) == ("127.0.0.1", 8080)
+        response = client.get(parts.path + ("?" + parts.query if parts.query else ""))
+        assert response.status_code == 200, url
+        assert response.json()
+
+
+def test_the_readme_serve_examples_parse():
+    import shlex
+
+    from searchidx.cli import cli
+
+    lines = [line.strip() for line in README.splitlines() if line.strip().startswith("searchidx serve")]
+    lines += [line.strip() for line in cli.commands["serve"].help.splitlines()
+              if line.strip().startswith("searchidx serve")]
+    assert len(lines) >= 3
+    for line in lines:
+        ctx = cli.commands["serve"].make_context("serve", shlex.split(line)[2:])
+        assert ctx.params["host"] == "127.0.0.1"
