@@ -305,3 +305,23 @@ def test_the_readme_serve_examples_parse():
     for line in lines:
         ctx = cli.commands["serve"].make_context("serve", shlex.split(line)[2:])
         assert ctx.params["host"] == "127.0.0.1"
+
+
+def test_a_pdf_shows_its_page_numbers(tmp_path):
+    pytest.importorskip("pypdf", reason="pypdf is not installed")
+    from test_formats import PDF_PAGES, make_pdf
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "thien-tai.pdf").write_bytes(make_pdf([[], PDF_PAGES[0], [], PDF_PAGES[1]]))
+    path = str(tmp_path / "index")
+    index_paths(open_index(path, create=True), [str(tmp_path / "docs")])
+    with TestClient(create_app(path)) as c:
+        hits = c.get("/api/search", params={"q": "sat lo"}).json()["hits"]
+        assert hits and hits[0]["snippets"][0]["page"] == 4
+        html = c.get(f"/documents/{hits[0]['id']}", params={"q": "sat lo"}).text
+        assert '<div class="pagebreak" id="page-2">Trang 2</div>' in html
+        assert '<div class="pagebreak" id="page-4">Trang 4</div>' in html
+        assert html.index("page-2") < html.index("page-4") < html.index('<mark id="m1">')
+        assert re.search(r'<a href="#m1">[^<]*</a> <span class="page">tr. 4</span>', html)
+        page = c.get("/", params={"q": "sat lo"}).text
+        assert '<span class="page">tr. 4</span>' in page

@@ -16,7 +16,8 @@ from ..errors import QueryError, SearchIdxError, quoted
 from ..scripts import QueryResult, ScriptQuery, write_results
 from ..showing import document_record
 from .params import MAX_PAGE, bounded_text, search_request
-from .render import active_filters, document_paragraphs, facet_groups, page_links, url_with
+from .render import (NOTICES, active_filters, document_paragraphs, facet_groups, page_links,
+                     url_with)
 
 __all__ = ["search_page", "document_page", "export", "MAX_EXPORT"]
 
@@ -40,7 +41,7 @@ def _index_summary(request: Request) -> dict:
 def search_page(request: Request) -> Response:
     params = dict(request.query_params)
     context = {"params": params, "results": None, "error": None, "sorts": SORTS,
-               "matches": MATCHES, "stats": _index_summary(request), "url_with": url_with}
+               "matches": MATCHES, "stats": _index_summary(request), "notices": NOTICES}
     status = 200
     try:
         wanted = search_request(params, facets_default=True)
@@ -79,7 +80,6 @@ def document_page(request: Request) -> Response:
     if doc is None:
         return _render(request, "search.html", {
             "params": {}, "results": None, "sorts": SORTS, "matches": MATCHES, "stats": {},
-            "url_with": url_with,
             "error": f"no document with id {quoted(doc_id)} in the index"}, 404)
     extra = doc.get("extra") or {}
     paragraphs, listed = document_paragraphs(doc["text"], doc.get("marks") or [], extra.get("pages"))

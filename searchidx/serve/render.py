@@ -13,14 +13,17 @@ from markupsafe import Markup, escape
 
 from ..schema import page_of
 
-__all__ = ["FACET_LABELS", "marked", "url_with", "facet_groups", "active_filters", "page_links",
+__all__ = ["FACET_LABELS", "NOTICES", "marked", "url_with", "facet_groups", "active_filters", "page_links",
            "document_paragraphs"]
 
 # The facets the library reports, with their Vietnamese names; any other is shown by its own name.
 FACET_LABELS = {"province": "Tỉnh/thành", "year": "Năm", "type": "Loại văn bản",
                 "issuer": "Cơ quan ban hành", "signer": "Người ký", "speaker": "Người phát biểu"}
-# Facets filtered by their own parameter; any other narrows the query with name:"value".
-_PARAM_FACETS = ("province", "year")
+# What the page says when the hits were not found as asked (searchidx.results.MATCH_KINDS).
+NOTICES = {"any": "câu hỏi được xếp hạng theo mức liên quan: văn bản có bất kỳ từ nào.",
+           "folded": "không văn bản nào có các từ đúng như đã gõ có dấu; đây là kết quả không "
+                     "phân biệt dấu.",
+           "partial": "không văn bản nào có đủ mọi từ; đây là các văn bản có nhiều từ nhất."}
 
 
 def marked(text: str, marks: Sequence[Sequence[int]], first_id: Optional[int] = None) -> Markup:
@@ -63,15 +66,16 @@ def _field_term(name: str, value: str) -> str:
 
 def facet_groups(facets: Dict[str, Dict[str, int]], params: Mapping[str, str],
                  shown: int = 12) -> List[dict]:
-    """Each facet the search reported: its label and its values, each with a count, a link
-    that filters by it (or removes the filter when it is on) and whether it is on."""
+    """Each facet the search reported: its label and its values (the first ``shown``, then the
+    rest), each with a count, a link that filters by it (or removes the filter when it is on)
+    and whether it is on."""
     groups = []
     q = params.get("q", "")
     for name, counts in facets.items():
         values = []
         if name == "year":  # newest first reads better than by count
             counts = dict(sorted(counts.items(), key=lambda kv: str(kv[0]), reverse=True))
-        for value, count in list(counts.items())[:shown]:
+        for value, count in counts.items():
             value = str(value)
             if name == "province":
                 on = params.get("province") == value
@@ -85,8 +89,8 @@ def facet_groups(facets: Dict[str, Dict[str, int]], params: Mapping[str, str],
                 new_q = " ".join(q.replace(term, " ").split()) if on else f"{q} {term}".strip()
                 link = url_with("/", params, q=new_q)
             values.append({"value": value or "—", "count": count, "link": link, "on": on})
-        groups.append({"name": name, "label": FACET_LABELS.get(name, name), "values": values,
-                       "more": max(0, len(counts) - shown)})
+        groups.append({"name": name, "label": FACET_LABELS.get(name, name),
+                       "values": values[:shown], "rest": values[shown:]})
     return groups
 
 
@@ -134,7 +138,8 @@ def document_paragraphs(text: str, marks: Sequence[Sequence[int]],
         start, end = pos, pos + len(chunk)
         pos = end + 1
         inside = [(a, b) for a, b in ordered if a >= start and b <= end]
-        new_pages = [i + 1 for i, s in enumerate(starts) if start <= s <= end]
+        # (page_of: an empty page starts where the next one does, and is never the one shown)
+        new_pages = sorted({page_of(s, pages) for s in starts if start <= s <= end})
         paragraphs.append({"html": marked(chunk, [(a - start, b - start) for a, b in inside],
                                           len(listed) + 1),
                            "page": new_pages[0] if new_pages else None,
