@@ -196,15 +196,19 @@ Xem <a href="javascript:alert(1)">liên kết</a> và <img src=x onerror=alert(2
 def hostile_client(tmp_path_factory):
     folder = tmp_path_factory.mktemp("hostile")
     (folder / "bad.txt").write_text(HOSTILE, encoding="utf-8")
+    (folder / "odd.jsonl").write_text(json.dumps(
+        {"id": " Biên bản #3 / họp? 100%", "title": "Biên bản lạ",
+         "text": "Cuộc họp bàn về nhân quyền và tiếp dân."}, ensure_ascii=False) + "\n",
+        encoding="utf-8")
     path = str(folder / "index")
-    index_paths(open_index(path, create=True), [str(folder / "bad.txt")])
+    index_paths(open_index(path, create=True), [str(folder / "bad.txt"), str(folder / "odd.jsonl")])
     with TestClient(create_app(path)) as c:
         yield c
 
 
 def test_a_hostile_document_is_shown_as_text(hostile_client):
     html = hostile_client.get("/", params={"q": "nhan quyen"}).text
-    doc_id = re.search(r'href="/documents/([^"?]+)\?', html).group(1)
+    doc_id = re.search(r'href="/documents/([^"?]+)\?[^"]*">&lt;script', html).group(1)
     shown = hostile_client.get(f"/documents/{doc_id}", params={"q": "nhan quyen"})
     for page in (html, shown.text):
         assert "<script>alert" not in page and "<img src=x" not in page
@@ -325,3 +329,16 @@ def test_a_pdf_shows_its_page_numbers(tmp_path):
         assert re.search(r'<a href="#m1">[^<]*</a> <span class="page">tr. 4</span>', html)
         page = c.get("/", params={"q": "sat lo"}).text
         assert '<span class="page">tr. 4</span>' in page
+
+
+def test_an_id_with_spaces_hashes_and_question_marks(hostile_client):
+    from urllib.parse import quote
+
+    html = hostile_client.get("/", params={"q": "tiep dan"}).text
+    link = re.search(r'<h2><a href="(/documents/[^"]+)">Biên bản lạ</a>', html).group(1)
+    page = hostile_client.get(link.replace("&amp;", "&"))
+    assert page.status_code == 200 and "Biên bản lạ" in page.text and "<mark" in page.text
+    doc_id = hostile_client.get("/api/search", params={"q": "tiep dan"}).json()["hits"][0]["id"]
+    assert "#3 / họp? 100%" in doc_id
+    assert hostile_client.get("/api/documents/" + quote(doc_id)).json()["id"] == doc_id
+    assert hostile_client.get("/api/documents/" + quote(" " + doc_id)).status_code == 404

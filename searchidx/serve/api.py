@@ -12,7 +12,7 @@ from starlette.responses import JSONResponse
 
 from ..errors import QueryError, quoted
 from ..showing import document_record
-from .params import bounded_text, search_request
+from .params import bounded_text, checked_id, search_request
 from .openapi import openapi_schema
 
 __all__ = ["JSON", "api_search", "api_document", "api_stats", "api_openapi", "api_error",
@@ -45,7 +45,7 @@ def api_search(request: Request) -> JSON:
 
 
 def api_document(request: Request) -> JSON:
-    doc_id = bounded_text("the id", request.path_params["doc_id"], 1000) or ""
+    doc_id = checked_id(request.path_params["doc_id"])
     query = bounded_text("the query", request.query_params.get("q"))
     with request.app.state.pool.searcher() as searcher:
         doc = document_record(searcher, doc_id, query)

@@ -14,11 +14,12 @@ from ..errors import QueryError
 from ..options import check_text, checked_date, checked_since
 
 __all__ = ["MAX_QUERY_CHARS", "MAX_LIMIT", "MAX_PAGE", "SearchRequest", "search_request",
-           "bounded_text"]
+           "bounded_text", "checked_id"]
 
 MAX_QUERY_CHARS = 500
 MAX_LIMIT = 100
 MAX_PAGE = 200
+MAX_ID_CHARS = 1000
 DEFAULT_LIMIT = 10
 _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("", "0", "false", "no", "off")
@@ -42,6 +43,14 @@ def bounded_text(name: str, value: Optional[str], limit: int = MAX_QUERY_CHARS) 
     if len(value) > limit:
         raise QueryError(f"{name} is {len(value)} characters long; at most {limit} are taken")
     return value or None
+
+
+def checked_id(value: str) -> str:
+    """A document id from a URL, exactly as given (never stripped: an id is matched whole)."""
+    check_text("the id", value)
+    if len(value) > MAX_ID_CHARS:
+        raise QueryError(f"the id is {len(value)} characters long; at most {MAX_ID_CHARS} are taken")
+    return value
 
 
 def _int(params: Mapping[str, str], name: str, default: int, high: int) -> int:
