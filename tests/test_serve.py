@@ -342,3 +342,31 @@ def test_an_id_with_spaces_hashes_and_question_marks(hostile_client):
     assert "#3 / họp? 100%" in doc_id
     assert hostile_client.get("/api/documents/" + quote(doc_id)).json()["id"] == doc_id
     assert hostile_client.get("/api/documents/" + quote(" " + doc_id)).status_code == 404
+
+
+def test_a_worker_process_builds_its_app_from_the_environment(corpus_index, monkeypatch):
+    from searchidx.serve.app import app_from_environment
+
+    monkeypatch.setenv("SEARCHIDX_INDEX", corpus_index)
+    monkeypatch.setenv("SEARCHIDX_SERVE_HOSTS", "127.0.0.1,localhost")
+    monkeypatch.setenv("SEARCHIDX_SERVE_CACHE", "0")
+    app = app_from_environment()
+    assert app.state.pool.index.path == corpus_index
+    with TestClient(app, base_url="http://127.0.0.1") as c:
+        assert c.get("/api/search", params={"q": "nhan quyen"}).json()["total"] > 0
+        assert c.get("/api/stats", headers={"host": "evil.example"}).status_code == 400
+
+
+def test_kept_results_are_dropped_by_a_commit(corpus_index_copy, tmp_path):
+    from searchidx.serve.pool import SearcherPool
+
+    pool = SearcherPool(corpus_index_copy, size=2, cache=8)
+    first = pool.search("pin mat troi", limit=10)
+    assert pool.search("pin mat troi", limit=10) is first  # kept
+    (tmp_path / "pin.txt").write_text("Pin mặt trời trên mái nhà\n\nTỉnh lắp pin mặt trời.\n",
+                                      encoding="utf-8")
+    index_paths(open_index(corpus_index_copy), [str(tmp_path / "pin.txt")])
+    after = pool.search("pin mat troi", limit=10)
+    assert after is not first and [h.id for h in after.hits][:1] == ["pin.txt"]
+    assert first.match == "partial" and after.match == "all"
+    pool.close()
