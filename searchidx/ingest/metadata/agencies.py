@@ -264,7 +264,7 @@ def agency_matches(text: str) -> List[Tuple[int, str]]:
                 name = "Ban Chỉ đạo " + tail
         if name:
             found.append((match.start(), re.sub(r"\s+", " ", name).strip()))
-    return found
+    return found + institution_matches(text)
 
 
 def detect_agencies(text: str) -> List[str]:
@@ -276,3 +276,117 @@ def detect_agencies(text: str) -> List[str]:
     canonically, so one agency has one spelling.
     """
     return dedupe(agency_matches(text), MAX_AGENCIES)
+
+
+# National bodies often written with the case of their words wrong ("Viện quyền con người").
+_KNOWN_BODIES = (
+    "Viện Quyền con người", "Học viện Chính trị quốc gia Hồ Chí Minh",
+    "Học viện Hành chính quốc gia", "Văn phòng Chính phủ", "Thanh tra Chính phủ",
+    "Ủy ban Dân tộc", "Ban Tôn giáo Chính phủ", "Tòa án nhân dân tối cao",
+    "Viện Kiểm sát nhân dân tối cao", "Ban Tuyên giáo Trung ương", "Ban Nội chính Trung ương",
+    "Ban Dân vận Trung ương", "Ủy ban Kiểm tra Trung ương", "Văn phòng Quốc hội",
+    "Văn phòng Thường trực về Nhân quyền", "Văn phòng Thường trực Nhân quyền",
+)
+_KNOWN = re.compile(
+    r"(?<!\w)(?:" + "|".join(_flex(name) for name in _KNOWN_BODIES) + r")(?!\w)", re.I
+)
+_KNOWN_CANONICAL = {" ".join(fold(name).lower().split()): name for name in _KNOWN_BODIES}
+# A body named by its head word and a Title-case name: "Vụ Hợp tác quốc tế", "Cục Thống kê
+# tỉnh", "Văn phòng UBND tỉnh", "Hội Nông dân".
+_INSTITUTION = re.compile(
+    r"(?<!\w)(?P<head>Học viện|Viện|Vụ|Tổng cục|Cục|Văn phòng|Thanh tra|Trường Đại học|Hội"
+    r"|Liên đoàn Lao động|Ban (?:Tuyên giáo|Dân vận|Nội chính|Tổ chức|Thường vụ|Dân tộc"
+    r"|Pháp chế|Kinh tế - Ngân sách|Văn hóa - Xã hội))"
+    r"(?P<tail>(?:[ \t]+(?:" + UPPER + r"\w*|[a-zà-ỹđ]+)){0,8})"
+)
+_TAIL_STOP = frozenset(
+    "của tại trong và với cho đã đang sẽ là có được bị về để theo từ trên đến nhằm khi thì mà"
+    " này đó các những nhiều một cùng tham dự tổ phối chủ trình thực triển đề nghị báo năm ngày"
+    " tháng hội".split()
+)
+
+
+def _institution_name(match: "re.Match[str]") -> Optional[str]:
+    head = match.group("head")
+    words = match.group("tail").split()
+    kept: List[str] = []
+    for index, word in enumerate(words):
+        lower = word.lower()
+        if lower in _LOCALITY_NAMES:
+            kept.append(lower)
+            break
+        if lower in _TAIL_STOP or (index == 0 and not (word[0].isupper() or word.isupper())):
+            break
+        kept.append(word)
+    if not kept or not (kept[0][0].isupper()):
+        return None
+    if head in ("Hội", "Thanh tra", "Ban Thường vụ") and len(kept) < 1:
+        return None
+    return _tones(f"{head} {' '.join(kept)}")
+
+
+def _tones(name: str) -> str:
+    return " ".join(canonical_tones(word) for word in name.split())
+
+
+_LOCALITY_NAMES = frozenset(["tỉnh", "huyện", "quận", "xã", "phường"])
+
+
+def institution_matches(text: str) -> List[Tuple[int, str]]:
+    """(offset, name) of the national bodies and institutions named in the text."""
+    found: List[Tuple[int, str]] = []
+    taken: List[Tuple[int, int]] = []
+    for match in _KNOWN.finditer(text):
+        key = " ".join(fold(match.group()).lower().split())
+        found.append((match.start(), _KNOWN_CANONICAL.get(key, match.group())))
+        taken.append(match.span())
+    for match in _INSTITUTION.finditer(text):
+        if any(a <= match.start() < b for a, b in taken):
+            continue
+        name = _institution_name(match)
+        if name:
+            end = match.start() + len(name)
+            found.append((match.start(), name))
+            taken.append((match.start(), end))
+    return found
+
+
+_BARE_LEVEL = re.compile(r"^(?P<name>.+?)\s+(?P<level>tỉnh|thành phố)$")
+_BARE_PARTY = re.compile(r"^(?P<name>Tỉnh ủy|Thành ủy)$")
+_BARE_STEERING = re.compile(r"^Ban Chỉ đạo(?: (?:tỉnh|thành phố|huyện))?$")
+
+
+def tidy_agencies(names: List[str], province: Optional[str]) -> List[str]:
+    """One spelling per agency within a document, in order: long forms shortened
+    ("Ủy ban nhân dân" -> "UBND"), a bare level completed with the document's province
+    ("Ban Chỉ đạo về Nhân quyền tỉnh" -> "… tỉnh Hậu Giang", which the text also names),
+    and "Ban Chỉ đạo tỉnh" taken as the one steering committee the text names in full."""
+    from ...gazetteer import CITIES_AFTER_2025
+    from ...doctypes import shorten_long_forms
+
+    cleaned = [_tones(shorten_long_forms(name)).replace("Uỷ", "Ủy") for name in names]
+    steering = {n for n in cleaned if n.startswith("Ban Chỉ đạo ") and not _BARE_STEERING.match(n)}
+    if len(steering) > 1 and province:  # "… tỉnh" and "… tỉnh Hà Giang": one committee
+        steering = {n for n in steering if n.endswith(province)} or steering
+    if len(steering) == 1:
+        only = steering.pop()
+        cleaned = [only if _BARE_STEERING.match(n) else n for n in cleaned]
+    completed: List[str] = []
+    for name in cleaned:
+        bare = _BARE_LEVEL.match(name)
+        if bare and province:
+            city = province in CITIES_AFTER_2025
+            if (bare.group("level") == "thành phố") == city:
+                name = f"{name} {province}"
+        party = _BARE_PARTY.match(name)
+        if party and province and (name == "Thành ủy") == (province in CITIES_AFTER_2025):
+            name = f"{name} {province}"
+        completed.append(name)
+    seen = set()
+    result: List[str] = []
+    for name in completed:
+        key = " ".join(fold(name).lower().split())
+        if key not in seen:
+            seen.add(key)
+            result.append(name)
+    return result[:MAX_AGENCIES]

@@ -1,0 +1,58 @@
+"""A small sketch of a document's text, by which copies of one report are recognized.
+
+The text's words (folded, lowercase) are cut into overlapping runs of SHINGLE words and
+each run is hashed; the sketch keeps the hashes that are 0 modulo SAMPLE. Such a sample
+keeps the share of runs two texts have in common, so the sketch estimates how much of
+one text is *contained* in another: a news re-post that wraps a report in a paragraph of
+its own still contains the report, though the two texts are far from equal.
+"""
+from __future__ import annotations
+
+import re
+import zlib
+from typing import Iterable, List
+
+from .analysis.normalize import fold
+
+SHINGLE = 5
+SAMPLE = 8
+MAX_HASHES = 400  # the smallest kept: a long text's sketch stays small
+
+_WORD = re.compile(r"\w+")
+
+
+def text_sketch(text: str) -> List[int]:
+    """The sorted sample of the text's word-run hashes (empty for a text too short)."""
+    words = _WORD.findall(fold(text).lower())
+    if len(words) < SHINGLE:
+        return []
+    hashes = set()
+    for start in range(len(words) - SHINGLE + 1):
+        value = zlib.crc32(" ".join(words[start:start + SHINGLE]).encode("utf-8"))
+        if value % SAMPLE == 0:
+            hashes.add(value)
+    return sorted(hashes)[:MAX_HASHES]
+
+
+def encode_sketch(hashes: Iterable[int]) -> str:
+    return " ".join(format(value, "x") for value in hashes)
+
+
+def decode_sketch(text: str) -> List[int]:
+    return [int(part, 16) for part in (text or "").split()]
+
+
+def containment(a: List[int], b: List[int]) -> float:
+    """The estimated share of the smaller text's word runs found in the other (0..1).
+
+    Both samples are cut at the same hash value so that a long text's cut does not
+    count as runs the other lacks."""
+    if not a or not b:
+        return 0.0
+    top = min(a[-1], b[-1])
+    a_kept = [h for h in a if h <= top]
+    b_kept = set(h for h in b if h <= top)
+    if not a_kept or not b_kept:
+        return 0.0
+    shared = sum(1 for h in a_kept if h in b_kept)
+    return shared / min(len(a_kept), len(b_kept))
