@@ -53,8 +53,8 @@ _ACRONYM_KEYS = {fold(a).upper(): a for a in ACRONYMS}
 
 # Long forms written short everywhere else in the index (agencies.py writes them so too).
 _LONG_FORMS = (
-    (re.compile(r"\b(?:ủy|uỷ) ban nhân dân\b", re.I), "UBND"),
-    (re.compile(r"\bhội đồng nhân dân\b", re.I), "HĐND"),
+    (re.compile(r"\b(?:ủy|uỷ|uy) ban nh[âa]n d[âa]n\b", re.I), "UBND"),
+    (re.compile(r"\bh[ộo]i [đd][ồo]ng nh[âa]n d[âa]n\b", re.I), "HĐND"),
 )
 
 _TYPE_KEYS = {fold(name): name for name in DOCUMENT_TYPES}

@@ -6,7 +6,7 @@ from typing import Dict, List, Optional, Tuple
 import click
 
 __all__ = ["DashArgumentCommand", "checked_date", "checked_since", "check_text", "complete_ids",
-           "since_option"]
+           "since_option", "layout_options"]
 
 
 class DashArgumentCommand(click.Command):
@@ -118,3 +118,20 @@ since_option = click.option(
     "--since", metavar="WHEN",
     help="Only documents indexed or changed since WHEN: a date (2025-06-01) or a span back from "
          "now (7d, 12h, 2w).")
+
+
+def layout_options(command):
+    """--type, --number, --issuer, --signer and --no-collapse: official documents."""
+    options = [
+        click.option("--type", "doc_type", metavar="TYPE",
+                     help='Only documents of this type: "biên bản", bao cao, or a code (BB, BC, TB).'),
+        click.option("--number", metavar="NUMBER", help="Only the document numbered so: 123/BC-UBND."),
+        click.option("--issuer", metavar="NAME",
+                     help="Only documents issued by this body or a body under it (accents optional)."),
+        click.option("--signer", metavar="NAME", help="Only documents signed by this person."),
+        click.option("--no-collapse", "collapse", is_flag=True, flag_value=False, default=True,
+                     help="Show copies of one report (.docx, .pdf, a re-post) as hits of their own."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command

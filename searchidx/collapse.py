@@ -1,0 +1,85 @@
+"""Copies of one report shown as one hit: the same text as .docx, .pdf and a news re-post.
+
+Copies are recognized by their text, never their names: each document's sketch (see
+searchidx.sketch, stored at index time in the ``sketch`` column) estimates how much of
+the smaller text is contained in the other. A document whose text is mostly (COPY_SHARE)
+inside a better-ranked hit's, or holds most of it, is listed under that hit as a copy.
+
+The hit count is not changed by collapsing: it counts the documents found (as facets do).
+The hits of a page are reports, each with its copies; how many documents were folded
+into the hits shown is said beside them (``SearchResults.collapsed``).
+"""
+from __future__ import annotations
+
+from typing import Callable, Dict, List, Optional, Tuple
+
+from .sketch import containment, decode_sketch
+
+__all__ = ["COPY_SHARE", "MIN_SKETCH", "Group", "collapse_ranked"]
+
+COPY_SHARE = 0.7
+MIN_SKETCH = 6  # texts with fewer sampled runs are too short to call copies
+MAX_WINDOW = 5000  # the most ranked documents looked through for one page
+
+Ranked = List[Tuple[int, Optional[float]]]  # (docnum, score) in rank order
+
+
+class Group:
+    """A hit and its copies (document numbers), ranked as its best document."""
+
+    def __init__(self, docnum: int, score: Optional[float], sketch: List[int]):
+        self.docnum = docnum
+        self.score = score
+        self.sketches = [sketch]
+        self.copies: List[int] = []
+
+    def holds_copy(self, sketch: List[int]) -> bool:
+        if len(sketch) < MIN_SKETCH:
+            return False
+        return any(len(s) >= MIN_SKETCH and containment(sketch, s) >= COPY_SHARE
+                   for s in self.sketches)
+
+
+def _group(ranked: Ranked, sketch_of: Callable[[int], List[int]]) -> List[Group]:
+    groups: List[Group] = []
+    for docnum, score in ranked:
+        sketch = sketch_of(docnum)
+        for group in groups:
+            if group.holds_copy(sketch):
+                group.copies.append(docnum)
+                group.sketches.append(sketch)
+                break
+        else:
+            groups.append(Group(docnum, score, sketch))
+    return groups
+
+
+def collapse_ranked(
+    rank: Callable[[int], Tuple[Ranked, int]],
+    column: Callable[[int], str],
+    limit: int,
+    page: int,
+) -> Tuple[List[Group], int, int]:
+    """The groups of one page, the documents found, and the copies folded into them.
+
+    ``rank(n)`` gives the first n (docnum, score) of the search and the total found;
+    ``column(docnum)`` a document's stored sketch. The window of ranked documents grows
+    until it holds the page's groups, or everything found.
+    """
+    cache: Dict[int, List[int]] = {}
+
+    def sketch_of(docnum: int) -> List[int]:
+        if docnum not in cache:
+            cache[docnum] = decode_sketch(column(docnum))
+        return cache[docnum]
+
+    wanted = page * limit
+    window = wanted * 2 + 10
+    while True:
+        ranked, total = rank(window)
+        groups = _group(ranked, sketch_of)
+        if len(groups) >= wanted or len(ranked) >= total or window >= MAX_WINDOW:
+            break
+        window = min(window * 4, MAX_WINDOW)
+    shown = groups[wanted - limit:wanted]
+    return shown, total, sum(len(g.copies) for g in shown)
