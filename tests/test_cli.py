@@ -241,7 +241,7 @@ def test_search_pages(invoke, corpus_index):
 @both_paths
 def test_search_facets(invoke, corpus_index):
     data = search_json(invoke, corpus_index, "nhan quyen", "--facets")
-    assert set(data["facets"]) == {"province", "year"}
+    assert set(data["facets"]) == {"province", "year", "type", "issuer", "people", "agencies"}
     assert sum(data["facets"]["province"].values()) <= data["total"]
     assert data["facets"]["year"]
     res = invoke(corpus_index, "search", "nhan quyen", "--facets")

@@ -148,6 +148,7 @@ def build_document(
     if layout is not None:  # its date line and issuer win over what the body mentions
         date = date or layout.date
         province = province or layout.province
+    given = {"people": bool(people), "agencies": bool(agencies), "province": bool(province)}
     # Detection fills only what the author did not give.
     if date is None or province is None or not people or not agencies:
         detected = extract_metadata(text)
@@ -169,4 +170,4 @@ def build_document(
         content_hash=content_hash,
         extra=extra,
     )
-    return apply_layout(document, layout, keep_title=title_given)
+    return apply_layout(document, layout, keep_title=title_given, given=given)

@@ -45,8 +45,11 @@ def read_official(text: str) -> Optional[OfficialLayout]:
     return official
 
 
-def apply_layout(doc: "Document", layout: Optional[OfficialLayout], keep_title: bool) -> "Document":
-    """``doc`` with the layout's fields (when there is one), its people and agencies tidied."""
+def apply_layout(doc: "Document", layout: Optional[OfficialLayout], keep_title: bool,
+                 given: Optional[dict] = None) -> "Document":
+    """``doc`` with the layout's fields (when there is one), its detected people and
+    agencies tidied (those the author gave, ``given``, are kept as written)."""
+    given = given or {}
     if layout is not None:
         doc.doc_type = layout.doc_type
         doc.number = layout.number
@@ -61,11 +64,16 @@ def apply_layout(doc: "Document", layout: Optional[OfficialLayout], keep_title: 
         if layout.place:
             doc.extra.setdefault("place", layout.place)
         issuing = [n for n in (layout.parent_issuer.split(" / ") + [layout.issuer]) if n]
-        doc.agencies = issuing + [a for a in doc.agencies if a not in issuing]
-        if layout.signer:
+        if not given.get("agencies"):
+            doc.agencies = issuing + [a for a in doc.agencies if a not in issuing]
+        if layout.signer and not given.get("people"):
             doc.people = [layout.signer] + [p for p in doc.people if p != layout.signer]
-    doc.people = tidy_people(doc.people)
-    doc.agencies = tidy_agencies(doc.agencies, doc.province)
+    if not given.get("people"):
+        doc.people = tidy_people(doc.people)
+    if not given.get("agencies"):
+        # A province the author gave may not be the one the text's "UBND tỉnh" means.
+        province = doc.province if not given.get("province") or layout is not None else None
+        doc.agencies = tidy_agencies(doc.agencies, province)
     doc.roles = person_roles(doc.text, doc.people)
     if doc.signer and doc.signer_position and doc.signer not in doc.roles:
         doc.roles[doc.signer] = doc.signer_position + (f" {doc.issuer}" if doc.issuer else "")

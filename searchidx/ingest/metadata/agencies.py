@@ -326,7 +326,7 @@ def _institution_name(match: "re.Match[str]") -> Optional[str]:
 
 
 def _tones(name: str) -> str:
-    return " ".join(canonical_tones(word) for word in name.split())
+    return re.sub(r"\w+", lambda word: canonical_tones(word.group()), " ".join(name.split()))
 
 
 _LOCALITY_NAMES = frozenset(["tỉnh", "huyện", "quận", "xã", "phường"])
@@ -361,10 +361,15 @@ def tidy_agencies(names: List[str], province: Optional[str]) -> List[str]:
     ("Ủy ban nhân dân" -> "UBND"), a bare level completed with the document's province
     ("Ban Chỉ đạo về Nhân quyền tỉnh" -> "… tỉnh Hậu Giang", which the text also names),
     and "Ban Chỉ đạo tỉnh" taken as the one steering committee the text names in full."""
-    from ...gazetteer import CITIES_AFTER_2025
+    from ...gazetteer import ALL_PROVINCES, CITIES_AFTER_2025
     from ...doctypes import shorten_long_forms
 
     cleaned = [_tones(shorten_long_forms(name)).replace("Uỷ", "Ủy") for name in names]
+    named = {p for p in ALL_PROVINCES for n in cleaned if n.endswith(f"tỉnh {p}")}
+    if len(named) == 1:  # the text's own province, as it names it
+        province = named.pop()
+    elif named:
+        province = None  # several: "UBND tỉnh" could be any of them
     steering = {n for n in cleaned if n.startswith("Ban Chỉ đạo ") and not _BARE_STEERING.match(n)}
     if len(steering) > 1 and province:  # "… tỉnh" and "… tỉnh Hà Giang": one committee
         steering = {n for n in steering if n.endswith(province)} or steering
@@ -374,12 +379,12 @@ def tidy_agencies(names: List[str], province: Optional[str]) -> List[str]:
     completed: List[str] = []
     for name in cleaned:
         bare = _BARE_LEVEL.match(name)
-        if bare and province:
+        if bare and province in ALL_PROVINCES:
             city = province in CITIES_AFTER_2025
             if (bare.group("level") == "thành phố") == city:
                 name = f"{name} {province}"
         party = _BARE_PARTY.match(name)
-        if party and province and (name == "Thành ủy") == (province in CITIES_AFTER_2025):
+        if party and province in ALL_PROVINCES and (name == "Thành ủy") == (province in CITIES_AFTER_2025):
             name = f"{name} {province}"
         completed.append(name)
     seen = set()
