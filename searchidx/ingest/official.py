@@ -76,5 +76,8 @@ def apply_layout(doc: "Document", layout: Optional[OfficialLayout], keep_title: 
         doc.agencies = tidy_agencies(doc.agencies, province)
     doc.roles = person_roles(doc.text, doc.people)
     if doc.signer and doc.signer_position and doc.signer not in doc.roles:
-        doc.roles[doc.signer] = doc.signer_position + (f" {doc.issuer}" if doc.issuer else "")
+        # "Phó Chủ tịch UBND tỉnh Hà Giang"; "Phó Chánh Văn phòng" names its body already.
+        head = doc.issuer.split()[:2]
+        named = " ".join(head).lower() in doc.signer_position.lower()
+        doc.roles[doc.signer] = doc.signer_position + (f" {doc.issuer}" if doc.issuer and not named else "")
     return doc

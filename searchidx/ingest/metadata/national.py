@@ -75,6 +75,14 @@ _SUMMARY_STOP = re.compile(
 _RECIPIENTS = re.compile(r"^Nơi\s+nhận\s*:?\s*", re.I)
 _LOCALITY = ("tỉnh", "thành phố", "huyện", "quận", "thị xã", "xã", "phường", "thị trấn")
 _PARTY_HEADS = ("tỉnh ủy", "tỉnh uỷ", "thành ủy", "thành uỷ", "huyện ủy", "huyện uỷ", "quận ủy")
+_POSITION_KEYS = frozenset(fold(p) for p in (
+    "chủ tịch", "phó chủ tịch", "chủ trì", "chủ tọa", "thư ký", "giám đốc", "phó giám đốc",
+    "trưởng ban", "phó trưởng ban", "bí thư", "phó bí thư", "chánh văn phòng"))
+# Who signs a biên bản for the meeting, of its two or three signatures.
+_CHAIR = re.compile(r"^(?:chủ trì|chủ tọa|chủ toạ|chủ tịch|trưởng đoàn|trưởng ban)", re.I)
+# An issuing unit named by its kind alone, under its parent: "UBND TỈNH X" / "VĂN PHÒNG".
+_BARE_UNITS = frozenset(["văn phòng", "thường trực", "ban thường vụ", "ban pháp chế",
+                         "ban kinh tế - ngân sách", "ban văn hóa - xã hội", "ban dân tộc"])
 _SESSION = re.compile(r"^(?:KHÓA|KHOÁ|KỲ\s+HỌP|NHIỆM\s+KỲ)\b", re.I)
 
 
@@ -121,7 +129,8 @@ def sentence_case(caps: str, places: bool = True) -> str:
             place_words -= 1
             continue
         out.append(lower[:1].upper() + lower[1:] if capitalize_next else lower)
-        capitalize_next = lower in ("phó", "chánh", "tổng", "sở", "bộ", "ban", "vụ", "cục", "viện")
+        capitalize_next = lower in ("phó", "chánh", "tổng") or (
+            index == 0 and lower in ("sở", "bộ", "ban", "vụ", "cục", "viện"))
         if places:
             two = " ".join(w.lower() for w in words[index:index + 2])
             if lower in _LOCALITY or two in ("thành phố", "thị xã", "thị trấn"):
@@ -161,7 +170,7 @@ def is_person_name(text: str) -> bool:
         return False
     if not (all(w[0].isupper() and w[1:].islower() for w in words if len(w) > 1) or _is_caps(text)):
         return False
-    return fold(words[0]).lower() in {fold(s) for s in SURNAMES} or words[0].lower() in SURNAMES
+    return words[0].lower() in SURNAMES and fold(text).lower() not in _POSITION_KEYS
 
 
 def _strip_rank(text: str) -> str:
@@ -199,9 +208,11 @@ def _header(lines: List[str]) -> Tuple[Layout, int, int]:
     issuers: List[str] = []
     type_line = -1
     summary_from = -1
+    subject = False  # inside a công văn's "V/v …" lines
     for index, line in enumerate(lines[:HEAD_LINES]):
         stripped = line.strip()
         if not stripped:
+            subject = False
             continue
         if _MOTTO.search(stripped) and not motto:
             motto = True
@@ -223,12 +234,16 @@ def _header(lines: List[str]) -> Tuple[Layout, int, int]:
                                              f"{int(date.group('d')):02d}")
                 marks += 1
             elif piece.lower().startswith(("v/v", "về việc")) and layout.number:
-                layout.title = piece  # a công văn's subject, under its number
+                layout.title, subject = piece, True  # a công văn's subject, under its number
+            elif subject and not _is_caps(piece):
+                layout.title += " " + piece
             elif _is_caps(piece) and not layout.number and not _SESSION.match(piece) \
                     and not _RULE.match(piece) and len(piece) < 90:
                 issuers.append(piece)
     if issuers:
         named = [_issuer_name(line) for line in _issuer_lines(issuers)]
+        if len(named) > 1 and named[-1].lower() in _BARE_UNITS:
+            named[-1] = f"{named[-1]} {named[-2]}"  # "Văn phòng UBND tỉnh Hậu Giang"
         layout.issuer = named[-1]
         layout.parent_issuer = " / ".join(named[:-1])
     if summary_from >= 0:
@@ -266,7 +281,7 @@ def _title(layout: Layout) -> str:
     if summary and not keep_acronym(summary.split()[0]):
         first = summary.split()[0]
         if not (len(summary.split()) > 1 and summary.split()[1][:1].isupper() and first[1:].islower()
-                and fold(first).lower() in {fold(s) for s in SURNAMES}):
+                and first.lower() in SURNAMES):
             summary = summary[:1].lower() + summary[1:]
     kind = (layout.doc_type or "").capitalize()
     return " ".join(part for part in (kind, summary) if part)
@@ -293,6 +308,7 @@ def _footer(lines: List[str], layout: Layout) -> None:
             pieces.extend([cut.group(1), cut.group(2)] if cut else [part] if part else [])
     authority: List[str] = []
     positions: List[str] = []
+    names: List[str] = []
     in_recipients = False
     start = _signature_start(pieces)
     if start is None:
@@ -314,11 +330,21 @@ def _footer(lines: List[str], layout: Layout) -> None:
             continue
         name = _strip_rank(piece)
         if is_person_name(name):
-            layout.signer = title_case_name(name)
-            layout.signer_position = positions[-1] if positions else ""
+            names.append(title_case_name(name))
             continue
         if _is_caps(piece) and len(piece) < 60 and not _RULE.match(piece):
             positions.append(sentence_case(piece, False))
+    if names:
+        # Several signatures side by side (a biên bản's secretary and chair): paired by
+        # order; the chair signs for the meeting, else the last (right-hand) one.
+        pairs = list(zip(names[-len(positions):], positions[-len(names):])) \
+            if len(names) > 1 and len(positions) >= len(names) else []
+        chair = [pair for pair in pairs if _CHAIR.match(pair[1])]
+        if chair or pairs:
+            layout.signer, layout.signer_position = (chair or pairs)[-1]
+        else:
+            layout.signer = names[-1]
+            layout.signer_position = positions[-1] if positions else ""
     if authority:
         layout.signer_authority = "; ".join(authority)
         if not layout.signer_position:
