@@ -58,10 +58,11 @@ _NUMBER = re.compile(
     r"\bS[ốố]\s*[:.]?\s*(?P<number>(?:\d+[A-Za-z]?)?\s*/\s*(?:\d{4}\s*/\s*)?"
     r"[A-ZĐ][A-Za-zĐđ0-9]*(?:\s*[-–]\s*[A-ZĐ][A-Za-zĐđ0-9]*)*)"
 )
+_TITLE_WORD = UPPER + r"[a-zà-ỹđ]*\.?"
 _PLACE_DATE = re.compile(
-    r"(?P<place>" + UPPER + r"[\w.]*(?:[ \t]+[\w.]+){0,4})[ \t]*,[ \t]*ngày[ \t]+(?P<d>\d{1,2})"
-    r"[ \t]+tháng[ \t]+(?P<m>\d{1,2})[ \t]+năm[ \t]+(?P<y>\d{4})",
-    re.I,
+    r"(?<!\w)(?P<place>(?:(?:TP|Tp)\.[ \t]*|Thành phố[ \t]+|Thị xã[ \t]+)?" + _TITLE_WORD
+    + r"(?:[ \t]+" + _TITLE_WORD + r"){0,4})[ \t]*,[ \t]*[Nn]gày[ \t]+(?P<d>\d{1,2})"
+    r"[ \t]+tháng[ \t]+(?P<m>\d{1,2})[ \t]+năm[ \t]+(?P<y>\d{4})"
 )
 _AUTHORITY = re.compile(r"^(?P<mark>TM|KT|TL|TUQ|Q|QUYỀN)\s*\.\s*(?P<rest>.+)$")
 _RULE = re.compile(r"^[\s_\-–—=*.~]{3,}$")
@@ -70,7 +71,8 @@ _NOTE = re.compile(r"^\(?\s*(?:đã\s+ký|ký[^)]*|chữ\s+ký|signed|\[.*\])\s*
 _RANKS = ("đại tá", "thượng tá", "trung tá", "thiếu tá", "đại úy", "thiếu tướng", "trung tướng",
           "ông", "bà", "đồng chí", "ts.", "ths.", "pgs.ts.", "pgs. ts.", "gs.ts.")
 _SUMMARY_STOP = re.compile(
-    r"^(?:Kính\s+gửi|Căn\s+cứ|Thực\s+hiện|Hôm\s+nay|Vào\s+hồi|Thời\s+gian|Địa\s+điểm|[IVX]+\.|\d+\.|Phần\b|Điều\s+\d)",
+    r"^(?:Kính\s+gửi|Căn\s+cứ|Thực\s+hiện|Hôm\s+nay|Vào\s+(?:hồi|lúc)|Thời\s+gian|Địa\s+điểm"
+    r"|(?:Sáng|Chiều|Tối)\s+ngày|(?:Ngày|Tháng|Năm)\s+\d|[IVX]+\.|\d+\.|Phần\b|Điều\s+\d)",
 )
 _RECIPIENTS = re.compile(r"^Nơi\s+nhận\s*:?\s*", re.I)
 _LOCALITY = ("tỉnh", "thành phố", "huyện", "quận", "thị xã", "xã", "phường", "thị trấn")
@@ -267,6 +269,10 @@ def _summary(lines: List[str], start: int) -> str:
             continue
         if _RULE.match(line) or _SUMMARY_STOP.match(line) or len(line) > 200:
             break
+        if parts and re.search(r"[.:;]$|\.\s", parts[-1]):
+            break  # a summary has no sentences: that was the body, run on by a PDF
+        if re.search(r"\.\s+\S", line):
+            break
         if parts and _is_caps(line) and not _is_caps(parts[-1]):
             break  # "HỘI ĐỒNG NHÂN DÂN TỈNH …" under a nghị quyết's summary
         parts.append(line.strip("-–_ "))
@@ -284,7 +290,7 @@ def _title(layout: Layout) -> str:
                 and first.lower() in SURNAMES):
             summary = summary[:1].lower() + summary[1:]
     kind = (layout.doc_type or "").capitalize()
-    return " ".join(part for part in (kind, summary) if part)
+    return " ".join(" ".join(part.split()) for part in (kind, summary) if part)
 
 
 def _footer(lines: List[str], layout: Layout) -> None:
@@ -299,7 +305,7 @@ def _footer(lines: List[str], layout: Layout) -> None:
         if found:
             pieces.append("Nơi nhận:")
             stripped = stripped[found.end():]
-        for part in _COLUMN_GAP.split(stripped):
+        for part in _COLUMN_GAP.split(re.sub(r"\s*(\((?:đã\s+)?ký[^)]*\))\s*", r"   \1   ", stripped)):
             part = part.strip()
             # "- Bộ Tư pháp; KT. CHỦ TỊCH" run together by a PDF: cut before the caps.
             cut = re.match(r"^([-+•].*?[;.:])\s+((?:TM|KT|TL|TUQ)\s*\..*|[^\W\d_][^,;.:()]{3,})$", part)
