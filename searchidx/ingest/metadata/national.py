@@ -380,6 +380,10 @@ def _signature_start(pieces: List[str]) -> Optional[int]:
 def read_layout(text: str) -> Optional[Layout]:
     """The national layout of a document's text, or None when it is not in that layout."""
     lines = text.split("\n")
+    first = next((line.strip() for line in lines if line.strip()), "")
+    pieces = _pieces(first)
+    if not pieces or not (_is_caps(pieces[0]) or _MOTTO.search(first) or _NUMBER.match(pieces[0])):
+        return None  # the layout opens a document: a news story quoting one keeps its own
     layout, marks, type_line = _header(lines)
     if not layout.doc_type and layout.number:
         symbol = layout.number.split("/")[-1]

@@ -273,13 +273,14 @@ def person_roles(text: str, people: List[str]) -> dict:
 
 
 def tidy_people(names: List[str]) -> List[str]:
-    """One spelling per person: Title-case, tones placed one way, each once."""
+    """One spelling per person: Title-case, tones placed one way, each once (names that
+    differ in their marks, "Phạm Xuân Ấn" and "Phạm Xuân Ẩn", stay two)."""
     seen = set()
     result: List[str] = []
     for name in names:
         pretty = " ".join(canonical_tones(w[:1].upper() + w[1:].lower()) if w.isupper() else
                           canonical_tones(w) for w in name.split())
-        key = fold(pretty).lower()
+        key = pretty.lower()
         if pretty and key not in seen:
             seen.add(key)
             result.append(pretty)
