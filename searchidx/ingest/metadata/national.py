@@ -85,6 +85,8 @@ _CHAIR = re.compile(r"^(?:chủ trì|chủ tọa|chủ toạ|chủ tịch|trư�
 # An issuing unit named by its kind alone, under its parent: "UBND TỈNH X" / "VĂN PHÒNG".
 _BARE_UNITS = frozenset(["văn phòng", "thường trực", "ban thường vụ", "ban pháp chế",
                          "ban kinh tế - ngân sách", "ban văn hóa - xã hội", "ban dân tộc"])
+_UNIT_HEAD = re.compile(
+    r"(?<=\S) (?=(?:SỞ|BAN|VĂN PHÒNG|PHÒNG|CHI CỤC|CỤC|TRUNG TÂM|THƯỜNG TRỰC|VỤ|VIỆN) )")
 _SESSION = re.compile(r"^(?:KHÓA|KHOÁ|KỲ\s+HỌP|NHIỆM\s+KỲ)\b", re.I)
 
 
@@ -187,6 +189,8 @@ def _issuer_lines(pieces: List[str]) -> List[str]:
     """The issuing bodies of a header, parent first: lines that continue a name
     ("ỦY BAN NHÂN DÂN" / "TỈNH HÀ GIANG") are joined to it."""
     lines: List[str] = []
+    # A cell's lines joined by a space (HTML, ODT): "UBND TỈNH HÀ GIANG SỞ TƯ PHÁP".
+    pieces = [part for piece in pieces for part in _UNIT_HEAD.split(piece) if part.strip()]
     for piece in pieces:
         lower = piece.lower()
         starts_level = lower.startswith(_LOCALITY) and not lower.startswith(_PARTY_HEADS)
@@ -311,7 +315,15 @@ def _footer(lines: List[str], layout: Layout) -> None:
             cut = re.match(r"^([-+•].*?[;.:])\s+((?:TM|KT|TL|TUQ)\s*\..*|[^\W\d_][^,;.:()]{3,})$", part)
             if cut and not (_AUTHORITY.match(cut.group(2)) or _is_caps(cut.group(2))):
                 cut = None
-            pieces.extend([cut.group(1), cut.group(2)] if cut else [part] if part else [])
+            named = _caps_then_name(part)  # "GIÁM ĐỐC Lý Thị Hoa": one cell's lines
+            if cut:
+                pieces.extend([cut.group(1), cut.group(2)])
+            elif named:
+                pieces.extend(named)
+            elif part[:1] in "-+•":
+                pieces.extend(re.split(r"(?<=[;.])\s+(?=[-+•]\s)", part))
+            elif part:
+                pieces.append(part)
     authority: List[str] = []
     positions: List[str] = []
     names: List[str] = []
@@ -358,6 +370,16 @@ def _footer(lines: List[str], layout: Layout) -> None:
             layout.signer_position = last
     if layout.signer and not layout.signer_position and positions:
         layout.signer_position = positions[-1]
+
+
+def _caps_then_name(text: str) -> Optional[List[str]]:
+    """[position in capitals, name] when a piece is the two run together, else None."""
+    words = text.split()
+    for k in range(1, len(words) - 1):
+        head, name = " ".join(words[:k]), " ".join(words[k:])
+        if _is_caps(head) and not _is_caps(name) and is_person_name(_strip_rank(name)):
+            return [head, name]
+    return None
 
 
 def _signature_start(pieces: List[str]) -> Optional[int]:
