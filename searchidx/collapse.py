@@ -15,7 +15,7 @@ from typing import Callable, Dict, List, Optional, Tuple
 
 from .sketch import containment, decode_sketch
 
-__all__ = ["COPY_SHARE", "MIN_SKETCH", "Group", "collapse_ranked"]
+__all__ = ["COPY_SHARE", "MIN_SKETCH", "Group", "collapse_ranked", "sketch_column"]
 
 COPY_SHARE = 0.7
 MIN_SKETCH = 6  # texts with fewer sampled runs are too short to call copies
@@ -83,3 +83,19 @@ def collapse_ranked(
         window = min(window * 4, MAX_WINDOW)
     shown = groups[wanted - limit:wanted]
     return shown, total, sum(len(g.copies) for g in shown)
+
+
+def sketch_column(reader) -> Callable[[int], str]:
+    """A document's stored sketch by its number ("" where there is none: an empty index,
+    or an index whose documents were all written without one)."""
+    if not reader.has_column("sketch"):
+        return lambda docnum: ""
+    column = reader.column_reader("sketch")
+
+    def value(docnum: int) -> str:
+        try:
+            return column[docnum] or ""
+        except IndexError:
+            return ""
+
+    return value

@@ -62,7 +62,7 @@ def official_values(doc: "Document") -> dict:
         value = getattr(doc, name)
         if value:
             fields[name] = value
-    sketch = text_sketch(doc.text)
-    if sketch:
-        fields["sketch"] = encode_sketch(sketch)
+    # Every document has a value ("-" for a text too short to sketch): a column whose last
+    # documents lack one reads short.
+    fields["sketch"] = encode_sketch(text_sketch(doc.text)) or "-"
     return fields

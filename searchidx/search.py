@@ -14,7 +14,7 @@ from .index import Index
 from .query import QueryPlan, RankingWeights, build_query, date_range_query, province_query
 from .query.filters import changed_since_query
 from .matchset import MatchSet, folded_marks, matching_docs, relaxed
-from .collapse import collapse_ranked
+from .collapse import collapse_ranked, sketch_column
 from .facets import FACETS, PageOfGroups, copy_entry, layout_facets, official_hit, with_layout
 from .query.official import official_filters
 from .results import Hit, SearchResults
@@ -182,9 +182,9 @@ class Searcher:
     # -- ranking one page ---------------------------------------------------
     def _collapsed(self, plan: QueryPlan, found: MatchSet, limit: int, page: int, sort: str):
         """One page of hits with the copies of each folded into it (searchidx.collapse)."""
-        column = self._searcher.reader().column_reader("sketch")
         groups, total, folded = collapse_ranked(
-            lambda n: self._run(plan, found, n, 1, sort), lambda d: column[d] or "", limit, page)
+            lambda n: self._run(plan, found, n, 1, sort), sketch_column(self._searcher.reader()),
+            limit, page)
         return PageOfGroups(groups, folded), total
 
     def _run(self, plan: QueryPlan, found: MatchSet, limit: int, page: int, sort: str):

@@ -39,7 +39,7 @@ def encode_sketch(hashes: Iterable[int]) -> str:
 
 
 def decode_sketch(text: str) -> List[int]:
-    return [int(part, 16) for part in (text or "").split()]
+    return [int(part, 16) for part in (text or "").split() if part != "-"]
 
 
 def containment(a: List[int], b: List[int]) -> float:

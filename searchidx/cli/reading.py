@@ -111,7 +111,8 @@ def _print_results(results, mode: str, width: int) -> None:
         output.echo(f"{total} {noun} for {shown}{how}, showing {first}-{last} "
                     f"({results.took_ms:.0f} ms)", mode)
         if results.collapsed:
-            output.echo(output.copies_line(results.collapsed), mode)
+            for line in output.wrap_marked(output.copies_line(results.collapsed), [], width, "", "plain"):
+                output.echo(line, mode)
     if results.notice:
         output.echo(f"Note: {results.notice}.", mode)
     if results.suggestions:

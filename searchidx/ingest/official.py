@@ -66,8 +66,8 @@ def apply_layout(doc: "Document", layout: Optional[OfficialLayout], keep_title: 
         issuing = [n for n in (layout.parent_issuer.split(" / ") + [layout.issuer]) if n]
         if not given.get("agencies"):
             doc.agencies = issuing + [a for a in doc.agencies if a not in issuing]
-        if layout.signer and not given.get("people"):
-            doc.people = [layout.signer] + [p for p in doc.people if p != layout.signer]
+        if layout.signers and not given.get("people"):
+            doc.people = layout.signers + [p for p in doc.people if p not in layout.signers]
     if not given.get("people"):
         doc.people = tidy_people(doc.people)
     if not given.get("agencies"):

@@ -67,6 +67,8 @@ _AGENCY = re.compile(
     r"(?:\s+(?P<dept_level>" + _LOCALITY_WORDS + r")"
     r"(?:" + _BEFORE_PLACE + r"(?P<dept_place>" + _PLACE_NAME + r"))?)?"
     r"|(?P<ministry>Bộ (?:" + "|".join(_flex(name) for name in _MINISTRY_ONLY) + r"))(?!\w)"
+    r"(?:\s+(?P<ministry_level>" + _LOCALITY_WORDS + r")"
+    r"(?:" + _BEFORE_PLACE + r"(?P<ministry_place>" + _PLACE_NAME + r"))?)?"
     r"|(?P<steering>Ban [Cc]hỉ đạo)(?!\w)"
     r")"
 )
@@ -250,13 +252,14 @@ def agency_matches(text: str) -> List[Tuple[int, str]]:
             rest_key = re.sub(r"\s*,\s*", ", ", rest_key)
             canonical = _CANONICAL_DEPARTMENTS.get(fold(rest_key).lower(), rest_key)
             name = f"{kind} {canonical}"
-            if groups.get("dept_level"):
-                level = _canonical_level(groups["dept_level"])
+            which = "dept" if groups["dept"] else "ministry"
+            if groups.get(f"{which}_level"):
+                level = _canonical_level(groups[f"{which}_level"])
                 place = (
-                    _canonical_place(groups["dept_place"], groups["dept_level"])
-                    if groups["dept_place"] else None
+                    _canonical_place(groups[f"{which}_place"], groups[f"{which}_level"])
+                    if groups[f"{which}_place"] else None
                 )
-                if groups["dept_place"] is None or place:
+                if groups[f"{which}_place"] is None or place:
                     name += f" {level}" + (f" {place}" if place else "")
         elif groups["steering"]:
             tail = _steering_name(text, match.end())
@@ -264,7 +267,11 @@ def agency_matches(text: str) -> List[Tuple[int, str]]:
                 name = "Ban Chỉ đạo " + tail
         if name:
             found.append((match.start(), re.sub(r"\s+", " ", name).strip()))
-    return found + institution_matches(text)
+    institutions = institution_matches(text)
+    # "UBND tỉnh" inside "Văn phòng UBND tỉnh" names the office, not a second body.
+    spans = [(start, start + len(name)) for start, name in institutions]
+    found = [(start, name) for start, name in found if not any(a < start < b for a, b in spans)]
+    return found + institutions
 
 
 def detect_agencies(text: str) -> List[str]:
@@ -286,43 +293,79 @@ _KNOWN_BODIES = (
     "Viện Kiểm sát nhân dân tối cao", "Ban Tuyên giáo Trung ương", "Ban Nội chính Trung ương",
     "Ban Dân vận Trung ương", "Ủy ban Kiểm tra Trung ương", "Văn phòng Quốc hội",
     "Văn phòng Thường trực về Nhân quyền", "Văn phòng Thường trực Nhân quyền",
+    "Ủy ban An toàn giao thông Quốc gia", "Chính phủ", "Quốc hội",
 )
+_SAME_BODY = {"Văn phòng Thường trực Nhân quyền": "Văn phòng Thường trực về Nhân quyền"}
 _KNOWN = re.compile(
     r"(?<!\w)(?:" + "|".join(_flex(name) for name in _KNOWN_BODIES) + r")(?!\w)", re.I
 )
 _KNOWN_CANONICAL = {" ".join(fold(name).lower().split()): name for name in _KNOWN_BODIES}
+# Heads that are names in themselves: a level may follow them at once ("Ban Dân tộc tỉnh").
+_NAMED_HEADS = (
+    r"Thanh tra|Liên đoàn Lao động|Bảo hiểm xã hội|Bộ đội Biên phòng|Ủy ban Kiểm tra"
+    r"|Ban (?:Tuyên giáo|Dân vận|Nội chính|Tổ chức|Thường vụ|Dân tộc|Pháp chế"
+    r"|Kinh tế - Ngân sách|Văn hóa - Xã hội|An toàn giao thông|Chỉ huy)"
+)
 # A body named by its head word and a Title-case name: "Vụ Hợp tác quốc tế", "Cục Thống kê
 # tỉnh", "Văn phòng UBND tỉnh", "Hội Nông dân".
 _INSTITUTION = re.compile(
-    r"(?<!\w)(?P<head>Học viện|Viện|Vụ|Tổng cục|Cục|Văn phòng|Thanh tra|Trường Đại học|Hội"
-    r"|Liên đoàn Lao động|Ban (?:Tuyên giáo|Dân vận|Nội chính|Tổ chức|Thường vụ|Dân tộc"
-    r"|Pháp chế|Kinh tế - Ngân sách|Văn hóa - Xã hội))"
-    r"(?P<tail>(?:[ \t]+(?:" + UPPER + r"\w*|[a-zà-ỹđ]+)){0,8})"
+    r"(?<!\w)(?P<head>Học viện|Viện|Vụ|Tổng cục|Cục|Văn phòng|Trung tâm|Trường Đại học|Hội"
+    r"|" + _NAMED_HEADS + r")"
+    r"(?=(?P<tail>(?:[ \t]+(?:" + UPPER + r"\w*|[a-zà-ỹđ]+)){0,12}))"
 )
 _TAIL_STOP = frozenset(
     "của tại trong và với cho đã đang sẽ là có được bị về để theo từ trên đến nhằm khi thì mà"
     " này đó các những nhiều một cùng tham dự tổ phối chủ trình thực triển đề nghị báo năm ngày"
-    " tháng hội".split()
+    " tháng họp làm kiểm giao".split()
 )
 
 
-def _institution_name(match: "re.Match[str]") -> Optional[str]:
+def canonical_department(name: str) -> str:
+    """"Sở Lao động - thương binh và xã hội" -> "Sở Lao động - Thương binh và Xã hội"."""
+    parts = name.split(None, 1)
+    if len(parts) == 2 and parts[0] in ("Sở", "Bộ"):
+        rest = re.sub(r"\s*[-–—]\s*", " - ", parts[1])
+        canonical = _CANONICAL_DEPARTMENTS.get(re.sub(r"\s+", " ", fold(rest).lower()))
+        if canonical:
+            return f"{parts[0]} {canonical}"
+    return name
+
+
+def _institution_name(text: str, match: "re.Match[str]") -> Optional[str]:
     head = match.group("head")
-    words = match.group("tail").split()
+    named_head = re.fullmatch(_NAMED_HEADS, head) is not None
+    tail_at = match.start("tail")
+    words = list(re.finditer(r"\S+", match.group("tail")))
     kept: List[str] = []
-    for index, word in enumerate(words):
+    for index, found in enumerate(words):
+        word = found.group()
         lower = word.lower()
-        if lower in _LOCALITY_NAMES:
-            kept.append(lower)
+        nxt = words[index + 1].group() if index + 1 < len(words) else ""
+        if lower in ("tỉnh", "thành") and nxt.lower() in ("ủy", "uỷ"):
+            kept.append(f"{word[0].upper()}{lower[1:]} ủy")  # "Ban Tuyên giáo Tỉnh ủy"
             break
+        if lower in _LOCALITY_NAMES:
+            if not kept and not named_head:
+                return None
+            kept.append(lower)
+            place = _PLACE_AFTER.match(text, tail_at + found.end())
+            name = _canonical_place(place.group(1), lower) if place else None
+            if name:
+                kept.append(name)
+            break
+        after = " ".join(w.group() for w in words[index + 1:index + 3])
+        if lower == "và" and kept and nxt[:1].isupper() and not _AGENCY_HEAD.match(after) \
+                and not _INSTITUTION.match(after):
+            kept.append(lower)  # "Khoa học và Công nghệ", "… và Tìm kiếm cứu nạn"
+            continue
         if lower in _TAIL_STOP or (index == 0 and not (word[0].isupper() or word.isupper())):
             break
         kept.append(word)
-    if not kept or not (kept[0][0].isupper()):
+    if not kept and not (named_head and head not in ("Thanh tra", "Ban Thường vụ")):
         return None
-    if head in ("Hội", "Thanh tra", "Ban Thường vụ") and len(kept) < 1:
+    if kept and not named_head and not kept[0][0].isupper():
         return None
-    return _tones(f"{head} {' '.join(kept)}")
+    return _tones(" ".join([head] + kept))
 
 
 def _tones(name: str) -> str:
@@ -338,22 +381,35 @@ def institution_matches(text: str) -> List[Tuple[int, str]]:
     taken: List[Tuple[int, int]] = []
     for match in _KNOWN.finditer(text):
         key = " ".join(fold(match.group()).lower().split())
-        found.append((match.start(), _KNOWN_CANONICAL.get(key, match.group())))
+        name = _KNOWN_CANONICAL.get(key, match.group())
+        found.append((match.start(), _SAME_BODY.get(name, name)))
         taken.append(match.span())
     for match in _INSTITUTION.finditer(text):
         if any(a <= match.start() < b for a, b in taken):
             continue
-        name = _institution_name(match)
+        name = _institution_name(text, match)
         if name:
-            end = match.start() + len(name)
             found.append((match.start(), name))
-            taken.append((match.start(), end))
+            taken.append((match.start(), match.end()))
     return found
 
 
 _BARE_LEVEL = re.compile(r"^(?P<name>.+?)\s+(?P<level>tỉnh|thành phố)$")
-_BARE_PARTY = re.compile(r"^(?P<name>Tỉnh ủy|Thành ủy)$")
+_BARE_PARTY = re.compile(r"^(?P<name>(?:.+ )?(?:Tỉnh ủy|Thành ủy))$")
 _BARE_STEERING = re.compile(r"^Ban Chỉ đạo(?: (?:tỉnh|thành phố|huyện))?$")
+
+
+_LEVEL_AFTER = re.compile(r"^ (?:tỉnh|thành phố|huyện|quận|thị xã|xã|phường) \S")
+
+
+def _merge_bare(names: List[str]) -> List[str]:
+    """A body named once with its place and once without ("Sở Y tế tỉnh Hà Giang", "Sở Y
+    tế") is the one with its place, when the text names only one such."""
+    out = []
+    for name in names:
+        longer = {n for n in names if n.startswith(name) and _LEVEL_AFTER.match(n[len(name):])}
+        out.append(longer.pop() if len(longer) == 1 else name)
+    return out
 
 
 def tidy_agencies(names: List[str], province: Optional[str]) -> List[str]:
@@ -362,6 +418,8 @@ def tidy_agencies(names: List[str], province: Optional[str]) -> List[str]:
     ("Ban Chỉ đạo về Nhân quyền tỉnh" -> "… tỉnh Hậu Giang", which the text also names),
     and "Ban Chỉ đạo tỉnh" taken as the one steering committee the text names in full."""
     from ...gazetteer import ALL_PROVINCES, CITIES_AFTER_2025
+
+    names = _merge_bare(names)
     from ...doctypes import shorten_long_forms
 
     cleaned = [_tones(shorten_long_forms(name)).replace("Uỷ", "Ủy") for name in names]
@@ -384,7 +442,7 @@ def tidy_agencies(names: List[str], province: Optional[str]) -> List[str]:
             if (bare.group("level") == "thành phố") == city:
                 name = f"{name} {province}"
         party = _BARE_PARTY.match(name)
-        if party and province in ALL_PROVINCES and (name == "Thành ủy") == (province in CITIES_AFTER_2025):
+        if party and province in ALL_PROVINCES and name.endswith("Thành ủy") == (province in CITIES_AFTER_2025):
             name = f"{name} {province}"
         completed.append(name)
     seen = set()

@@ -3,7 +3,7 @@
 The copies are committed: indexing the corpus needs neither this script nor its
 libraries. Run it again after changing a source report:
 
-    pip install python-docx fpdf2 && python corpus/make_office_copies.py
+    pip install python-docx fpdf2 && python tools/make_office_copies.py
 
 Each source is a text file laid out as such reports are typed: the header and the
 signature block in two columns (three or more spaces between them), the body between.
@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 from typing import List, Tuple
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parent.parent / "corpus"
 SOURCES = [
     "2023/ha-giang-bao-cao-quyen-con-nguoi-2023.txt",
     "2023/hau-giang-thong-bao-ket-luan-tap-huan-nhan-quyen.txt",
