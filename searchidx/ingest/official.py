@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional
 
 from ..gazetteer import canonical_province
-from .metadata.agencies import tidy_agencies
+from .metadata.agency_forms import tidy_agencies
 from .metadata.national import Layout, read_layout
 from .metadata.people import person_roles, tidy_people
 
