@@ -34,10 +34,11 @@ class Group:
         self.copies: List[int] = []
 
     def holds_copy(self, sketch: List[int]) -> bool:
-        if len(sketch) < MIN_SKETCH:
-            return False
-        return any(len(s) >= MIN_SKETCH and containment(sketch, s) >= COPY_SHARE
-                   for s in self.sketches)
+        """Whether a text is a copy of this hit's: compared with the hit itself, not with its
+        copies, so a re-post quoting two reports does not make them one."""
+        head = self.sketches[0]
+        return len(sketch) >= MIN_SKETCH and len(head) >= MIN_SKETCH \
+            and containment(sketch, head) >= COPY_SHARE
 
 
 def _group(ranked: Ranked, sketch_of: Callable[[int], List[int]]) -> List[Group]:

@@ -21,8 +21,9 @@ __all__ = ["official_fields", "official_values", "issuer_text", "STORED_OFFICIAL
 STORED_OFFICIAL = ("parent_issuer", "signer_position", "signer_authority", "recipients", "roles")
 
 
-def official_fields(folded_text) -> dict:
-    """The schema's fields for the layout; ``folded_text`` makes a folded phrase field."""
+def official_fields(folded_text, exact_text) -> dict:
+    """The schema's fields for the layout; ``folded_text`` makes a folded phrase field,
+    ``exact_text`` one of exact syllables (a name typed with marks means those marks)."""
     return {
         "doc_type": ID(stored=True, sortable=True),
         "type_key": ID,
@@ -30,8 +31,10 @@ def official_fields(folded_text) -> dict:
         "number_key": ID,
         "issuer": ID(stored=True, sortable=True),
         "issuer_folded": folded_text(),
+        "issuer_exact": exact_text(),
         "signer": ID(stored=True),
         "signer_folded": folded_text(),
+        "signer_exact": exact_text(),
         "sketch": ID(stored=False, sortable=True),
         **{name: STORED for name in STORED_OFFICIAL},
     }
@@ -54,10 +57,10 @@ def official_values(doc: "Document") -> dict:
     if doc.issuer:
         fields["issuer"] = doc.issuer
         names = [doc.issuer] + [p for p in doc.parent_issuer.split(" / ") if p]
-        fields["issuer_folded"] = " ; ".join(issuer_text(n) for n in names)
+        fields["issuer_folded"] = fields["issuer_exact"] = " ; ".join(issuer_text(n) for n in names)
     if doc.signer:
         fields["signer"] = doc.signer
-        fields["signer_folded"] = doc.signer
+        fields["signer_folded"] = fields["signer_exact"] = doc.signer
     for name in STORED_OFFICIAL:
         value = getattr(doc, name)
         if value:

@@ -78,7 +78,7 @@ def build_schema(stoplist: Optional[Iterable[str]] = None) -> Schema:
         people_folded=_phrase_text(folded),
         agencies=KEYWORD(stored=True, commas=True, lowercase=False),
         extra=STORED,
-        **official_fields(lambda: _phrase_text(folded)),
+        **official_fields(lambda: _phrase_text(folded), lambda: _ranked_text(syllables)),
         indexed_at=STORED,
         # indexed_at in microseconds, as a number: `--new` and `--since` find what changed
         # by a range lookup, whose cost follows the number of changed documents.

@@ -23,10 +23,16 @@ OFFICIAL_FIELDS = ("type", "number", "issuer", "signer")
 
 
 def _phrase(field: str, value: str) -> Optional[wq.Query]:
-    terms = [fold(s) for s in syllables(value)]
-    if not terms:
+    """The syllables side by side, folded; those typed with marks held as typed (in the
+    field's exact twin), as title: does."""
+    typed = syllables(value)
+    if not typed:
         return None
-    return wq.Term(field, terms[0]) if len(terms) == 1 else wq.Phrase(field, terms)
+    folded = [fold(s) for s in typed]
+    side_by_side = wq.Term(field + "_folded", folded[0]) if len(folded) == 1 else \
+        wq.Phrase(field + "_folded", folded)
+    exact = [wq.Term(field + "_exact", s) for s in typed if fold(s) != s]
+    return wq.And([side_by_side] + exact) if exact else side_by_side
 
 
 def official_query(name: str, value: str) -> Optional[wq.Query]:
@@ -45,9 +51,9 @@ def official_query(name: str, value: str) -> Optional[wq.Query]:
     if name == "number":
         return wq.Term("number_key", number_key(value))
     if name == "issuer":
-        return _phrase("issuer_folded", shorten_long_forms(fold(value).lower()))
+        return _phrase("issuer", shorten_long_forms(value))
     if name == "signer":
-        return _phrase("signer_folded", value)
+        return _phrase("signer", value)
     raise ValueError(name)
 
 

@@ -18,6 +18,17 @@ FOOT_LINES = 40
 _RECIPIENTS = re.compile(r"^Nơi\s+nhận\s*:?\s*", re.I)
 # Who signs a biên bản for the meeting, of its two or three signatures.
 _CHAIR = re.compile(r"^(?:chủ trì|chủ tọa|chủ toạ|chủ tịch|trưởng đoàn|trưởng ban)", re.I)
+# Where a cell's lines joined by spaces (HTML, ODT) part: before "(đã ký)", an authority
+# mark, and the position under an authority ("KT. GIÁM ĐỐC PHÓ GIÁM ĐỐC").
+_APART = re.compile(r"\s*(\((?:đã\s+)?ký[^)]*\))\s*|\s+(?=(?:TM|KT|TL|TUQ|T/M|K/T)\.? [A-ZĐ])")
+_DEPUTY = re.compile(r"(\S+) (?=PHÓ \S)")
+
+
+def _apart(line: str) -> str:
+    line = _APART.sub(lambda m: f"   {m.group(1)}   " if m.group(1) else "   ", line)
+    return _DEPUTY.sub(lambda m: m.group(1) + ("   " if m.group(1).isupper() else " "), line)
+
+
 def read_signature(lines: List[str], layout: Layout) -> None:
     """Signer, position, authority and recipients from the last lines."""
     tail = lines[-FOOT_LINES:]
@@ -30,7 +41,7 @@ def read_signature(lines: List[str], layout: Layout) -> None:
         if found:
             pieces.append("Nơi nhận:")
             stripped = stripped[found.end():]
-        for part in _COLUMN_GAP.split(re.sub(r"\s*(\((?:đã\s+)?ký[^)]*\))\s*", r"   \1   ", stripped)):
+        for part in _COLUMN_GAP.split(_apart(stripped)):
             part = part.strip()
             # "- Bộ Tư pháp; KT. CHỦ TỊCH" run together by a PDF: cut before the caps.
             cut = re.match(r"^([-+•].*?[;.:])\s+((?:TM|KT|TL|TUQ)\s*\..*|[^\W\d_][^,;.:()]{3,})$", part)
