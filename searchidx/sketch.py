@@ -16,14 +16,22 @@ from .analysis.normalize import fold
 
 SHINGLE = 5
 SAMPLE = 8
+PROSE_WORDS = 7
 MAX_HASHES = 400  # the smallest kept: a long text's sketch stays small
 
 _WORD = re.compile(r"\w+")
 
 
 def text_sketch(text: str) -> List[int]:
-    """The sorted sample of the text's word-run hashes (empty for a text too short)."""
-    words = _WORD.findall(fold(text).lower())
+    """The sorted sample of the text's word-run hashes (empty for a text too short).
+
+    Only lines of PROSE_WORDS words or more count: the short lines of a header, a
+    signature block or a table are laid out differently by each format (a Word table, a
+    PDF's columns run together), while the prose of the body is the same text in all."""
+    prose = " ".join(line for line in text.split("\n") if len(line.split()) >= PROSE_WORDS)
+    words = _WORD.findall(fold(prose).lower())
+    if len(words) < SHINGLE * 4:
+        words = _WORD.findall(fold(text).lower())
     if len(words) < SHINGLE:
         return []
     hashes = set()
