@@ -95,7 +95,7 @@ def test_front_matter_wins_over_detection(tmp_path):
     assert doc.province == "Hà Giang"  # canonical spelling of what was written
     assert doc.people == ["Nguyễn Văn A", "Trần Thị B"]
     # What the front matter does not give is still detected from the text.
-    assert doc.agencies == ["UBND tỉnh Lào Cai", "UBND tỉnh"]
+    assert doc.agencies == ["UBND tỉnh Lào Cai"]  # its "UBND tỉnh" is the one it names in full
     assert doc.extra == {"source_url": "https://example.org/a", "tags": '["nhân quyền", "tập huấn"]'}
 
 

@@ -22,7 +22,7 @@ from typing import List, Tuple
 HERE = Path(__file__).resolve().parent.parent / "corpus"
 SOURCES = [
     "2023/ha-giang-bao-cao-quyen-con-nguoi-2023.txt",
-    "2023/hau-giang-thong-bao-ket-luan-tap-huan-nhan-quyen.txt",
+    "2023/hau-giang-tb-ket-luan-tap-huan.txt",
 ]
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 _GAP = re.compile(r"\s{3,}")

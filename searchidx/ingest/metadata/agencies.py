@@ -309,15 +309,22 @@ _NAMED_HEADS = (
 # A body named by its head word and a Title-case name: "Vụ Hợp tác quốc tế", "Cục Thống kê
 # tỉnh", "Văn phòng UBND tỉnh", "Hội Nông dân".
 _INSTITUTION = re.compile(
-    r"(?<!\w)(?P<head>Học viện|Viện|Vụ|Tổng cục|Cục|Văn phòng|Trung tâm|Trường Đại học|Hội"
+    r"(?<!\w)(?P<head>Học viện|Viện|Vụ|Tổng cục|Chi cục|Cục|Văn phòng|Trung tâm|Trường Đại học|Hội"
     r"|" + _NAMED_HEADS + r")"
     r"(?=(?P<tail>(?:[ \t]+(?:" + UPPER + r"\w*|[a-zà-ỹđ]+)){0,12}))"
 )
-_TAIL_STOP = frozenset(
-    "của tại trong và với cho đã đang sẽ là có được bị về để theo từ trên đến nhằm khi thì mà"
-    " này đó các những nhiều một cùng tham dự tổ phối chủ trình thực triển đề nghị báo năm ngày"
-    " tháng họp làm kiểm giao".split()
+# Words that end a body's name: function words always, verbs unless they are the second
+# syllable of a capitalized word ("Phát triển", "Kiểm tra").
+_FUNCTION_WORDS = frozenset(
+    "của tại trong và với cho đã đang sẽ vừa là có được bị để theo từ trên đến nhằm khi thì mà"
+    " này đó các những nhiều một cùng cũng vẫn không chưa phải nêu sắp chỉ trực vào ra".split()
 )
+_TAIL_STOP = _FUNCTION_WORDS | frozenset(
+    "tham dự tổ phối chủ trình thực triển đề nghị báo năm ngày tháng họp làm kiểm giao tăng phát"
+    " lập cấp nâng gửi tiến lấy gây khai khẳng nhận chuyển sang sau hằng do tiếp".split()
+)
+_STOP_PAIRS = frozenset(["công bố", "ban hành", "thông tin", "cho biết", "thông báo", "phát hiện"])
+_MAX_LOWER_RUN = 4  # more lowercase words in a row are the sentence going on
 
 
 def canonical_department(name: str) -> str:
@@ -344,12 +351,14 @@ def _institution_name(text: str, match: "re.Match[str]") -> Optional[str]:
         if lower in ("tỉnh", "thành") and nxt.lower() in ("ủy", "uỷ"):
             kept.append(f"{word[0].upper()}{lower[1:]} ủy")  # "Ban Tuyên giáo Tỉnh ủy"
             break
-        if lower in _LOCALITY_NAMES:
+        level = "thành phố" if lower in ("tp", "tp.") or (lower == "thành" and nxt == "phố") else lower
+        if level in _LOCALITY_NAMES or level == "thành phố":
             if not kept and not named_head:
                 return None
-            kept.append(lower)
-            place = _PLACE_AFTER.match(text, tail_at + found.end())
-            name = _canonical_place(place.group(1), lower) if place else None
+            kept.append(level)
+            end = words[index + 1].end() if level == "thành phố" and lower == "thành" else found.end()
+            place = _PLACE_AFTER.match(text, tail_at + end)
+            name = _canonical_place(place.group(1), level) if place else None
             if name:
                 kept.append(name)
             break
@@ -358,9 +367,23 @@ def _institution_name(text: str, match: "re.Match[str]") -> Optional[str]:
                 and not _INSTITUTION.match(after):
             kept.append(lower)  # "Khoa học và Công nghệ", "… và Tìm kiếm cứu nạn"
             continue
-        if lower in _TAIL_STOP or (index == 0 and not (word[0].isupper() or word.isupper())):
+        if f"{lower} {nxt.lower()}" in _STOP_PAIRS and not word[0].isupper():
+            break
+        if lower in SURNAMES and is_name_word(word) and is_name_word(nxt) \
+                and fold(f"{word} {nxt}").lower() != "ho chi":
+            break  # a person after the body: "Chi cục Thú y Dương Văn Tiến"
+        # A word after a capitalized one is its second syllable ("Phát triển", "Thực hiện").
+        # (Only for the name's first word: after "Việt Nam", "phối hợp" is the sentence.)
+        second = len(kept) == 1 and kept[0][:1].isupper() and lower not in _FUNCTION_WORDS
+        if (lower in _TAIL_STOP and not second and not word[0].isupper()) or (
+                index == 0 and not (word[0].isupper() or word.isupper())):
             break
         kept.append(word)
+        run = len(kept) - next((i + 1 for i in range(len(kept) - 1, -1, -1)
+                                if kept[i][:1].isupper()), 0)
+        if run > _MAX_LOWER_RUN:
+            del kept[-run:]
+            break
     if not kept and not (named_head and head not in ("Thanh tra", "Ban Thường vụ")):
         return None
     if kept and not named_head and not kept[0][0].isupper():

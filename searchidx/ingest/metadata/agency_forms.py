@@ -21,12 +21,16 @@ _BARE_STEERING = re.compile(r"^Ban Chỉ đạo(?: (?:tỉnh|thành phố|huyệ
 _LEVEL_AFTER = re.compile(r"^ (?:tỉnh|thành phố|huyện|quận|thị xã|xã|phường) \S")
 
 
+_ENDS_WITH_LEVEL = re.compile(r" (?:tỉnh|thành phố|huyện|quận|thị xã|xã|phường)$")
+
+
 def _merge_bare(names: List[str]) -> List[str]:
     """A body named once with its place and once without ("Sở Y tế tỉnh Hà Giang", "Sở Y
     tế") is the one with its place, when the text names only one such."""
     out = []
     for name in names:
-        longer = {n for n in names if n.startswith(name) and _LEVEL_AFTER.match(n[len(name):])}
+        longer = {n for n in names if n.startswith(name + " ") and (
+            _LEVEL_AFTER.match(n[len(name):]) or _ENDS_WITH_LEVEL.search(name))}
         out.append(longer.pop() if len(longer) == 1 else name)
     return out
 

@@ -116,7 +116,8 @@ _NOT_NAMES = ("nơi", "lưu", "như", "kính", "nguyễn văn a")
 def _is_signature_name(text: str) -> bool:
     """A name under a signature, whatever its origin ("Y Ngông Niê Kdăm"): 2-5 Title-case words."""
     words = text.split()
-    return (2 <= len(words) <= 5 and all(w.isalpha() and w[0].isupper() and w[1:].islower() for w in words)
+    return (2 <= len(words) <= 5 and all(w.isalpha() and w[0].isupper() and (len(w) == 1 or w[1:].islower())
+                                         for w in words)
             and words[0].lower() not in _NOT_NAMES)
 
 
