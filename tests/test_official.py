@@ -15,7 +15,6 @@ from searchidx.index import open_index
 from searchidx.ingest.documents import SourceFile, read_source
 from searchidx.search import Searcher
 from searchidx.sketch import containment, text_sketch
-from searchidx.writer import IndexWriter
 
 REPORT = """UBND TỈNH HÀ GIANG                    CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
 SỞ TƯ PHÁP                                  Độc lập - Tự do - Hạnh phúc
