@@ -60,12 +60,15 @@ def collapse_ranked(
     column: Callable[[int], str],
     limit: int,
     page: int,
+    original: Optional[Callable[[int], bool]] = None,
 ) -> Tuple[List[Group], int, int]:
     """The groups of one page, the documents found, and the copies folded into them.
 
     ``rank(n)`` gives the first n (docnum, score) of the search and the total found;
-    ``column(docnum)`` a document's stored sketch. The window of ranked documents grows
-    until it holds the page's groups, or everything found.
+    ``column(docnum)`` a document's stored sketch; ``original(docnum)``, when given, says
+    whether a document is the report itself (in the national layout): a group shows it
+    rather than a re-post that ranks higher. The window of ranked documents grows until it
+    holds the page's groups, or everything found.
     """
     cache: Dict[int, List[int]] = {}
 
@@ -83,6 +86,13 @@ def collapse_ranked(
             break
         window = min(window * 4, MAX_WINDOW)
     shown = groups[wanted - limit:wanted]
+    if original is not None:
+        for group in shown:
+            if group.copies and not original(group.docnum):
+                first = next((d for d in group.copies if original(d)), None)
+                if first is not None:  # the report heads its group, at the group's rank
+                    group.copies[group.copies.index(first)] = group.docnum
+                    group.docnum = first
     return shown, total, sum(len(g.copies) for g in shown)
 
 

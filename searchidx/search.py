@@ -124,7 +124,7 @@ class Searcher:
         plan = build_query(reader, text, self.weights, filters, match, merged=merged)
         only = self.changed_since(since) if since is not None else None
         found = MatchSet.as_asked(plan).within(only)
-        run = self._collapsed if collapse and sort == "score" else self._run
+        run = self._collapsed if collapse else self._run
         hits, total = run(plan, found, limit, page, sort)
         # (Restricted to recent documents, "no document has every word" would not be true.)
         if not total and only is None:
@@ -184,7 +184,7 @@ class Searcher:
         """One page of hits with the copies of each folded into it (searchidx.collapse)."""
         groups, total, folded = collapse_ranked(
             lambda n: self._run(plan, found, n, 1, sort), sketch_column(self._searcher.reader()),
-            limit, page)
+            limit, page, lambda d: bool(self._searcher.stored_fields(d).get("number")))
         return PageOfGroups(groups, folded), total
 
     def _run(self, plan: QueryPlan, found: MatchSet, limit: int, page: int, sort: str):

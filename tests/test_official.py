@@ -195,6 +195,8 @@ def test_copies_of_one_report_are_one_hit(official_index):
         # news story and the biên bản (another text in the same template) are hits of their own.
         groups = [sorted([h.id] + [c["id"] for c in h.copies]) for h in folded.hits]
         assert ["report.docx", "report.txt", "repost.txt"] in groups
+        [head] = [h for h in folded.hits if h.copies]
+        assert head.number == "123/BC-STP"  # the report heads its copies, not the re-post
         assert "news.txt" in hits and "bien-ban.txt" in hits
         assert folded.total == 5 and folded.collapsed == 2 and len(folded.hits) == 3
 
