@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Callable, Dict, List, Optional, Tuple
 
-from .sketch import containment, decode_sketch
+from .sketch import Sketch, containment, decode_sketch
 
 __all__ = ["COPY_SHARE", "MIN_SKETCH", "Group", "collapse_ranked", "sketch_column"]
 
@@ -27,13 +27,13 @@ Ranked = List[Tuple[int, Optional[float]]]  # (docnum, score) in rank order
 class Group:
     """A hit and its copies (document numbers), ranked as its best document."""
 
-    def __init__(self, docnum: int, score: Optional[float], sketch: List[int]):
+    def __init__(self, docnum: int, score: Optional[float], sketch: Sketch):
         self.docnum = docnum
         self.score = score
         self.sketches = [sketch]
         self.copies: List[int] = []
 
-    def holds_copy(self, sketch: List[int]) -> bool:
+    def holds_copy(self, sketch: Sketch) -> bool:
         """Whether a text is a copy of this hit's: compared with the hit itself, not with its
         copies, so a re-post quoting two reports does not make them one."""
         head = self.sketches[0]
@@ -41,17 +41,24 @@ class Group:
             and containment(sketch, head) >= COPY_SHARE
 
 
-def _group(ranked: Ranked, sketch_of: Callable[[int], List[int]]) -> List[Group]:
+def _group(ranked: Ranked, sketch_of: Callable[[int], Sketch]) -> List[Group]:
     groups: List[Group] = []
+    by_hash: Dict[int, List[Group]] = {}  # a hit's sampled hashes -> its group
     for docnum, score in ranked:
         sketch = sketch_of(docnum)
-        for group in groups:
+        # Only hits sharing a sampled run can hold this text: the rest are not compared.
+        candidates = dict.fromkeys(g for h in sketch.hashes for g in by_hash.get(h, ()))
+        for group in candidates:
             if group.holds_copy(sketch):
                 group.copies.append(docnum)
                 group.sketches.append(sketch)
                 break
         else:
-            groups.append(Group(docnum, score, sketch))
+            group = Group(docnum, score, sketch)
+            groups.append(group)
+            if len(sketch) >= MIN_SKETCH:
+                for h in sketch.hashes:
+                    by_hash.setdefault(h, []).append(group)
     return groups
 
 
@@ -70,11 +77,11 @@ def collapse_ranked(
     rather than a re-post that ranks higher. The window of ranked documents grows until it
     holds the page's groups, or everything found.
     """
-    cache: Dict[int, List[int]] = {}
+    cache: Dict[int, Sketch] = {}
 
-    def sketch_of(docnum: int) -> List[int]:
+    def sketch_of(docnum: int) -> Sketch:
         if docnum not in cache:
-            cache[docnum] = decode_sketch(column(docnum))
+            cache[docnum] = Sketch(decode_sketch(column(docnum)))
         return cache[docnum]
 
     wanted = page * limit

@@ -60,6 +60,7 @@ class Searcher:
         self._scorer = None  # an ArrayScorer, made on first use for a large index
         self._suggester = Suggester(self._searcher)
         self._changed: Dict[float, set] = {}  # changed_since, by time
+        self._sketches = None  # the sketch column (searchidx.collapse), read on first use
 
     def __enter__(self) -> "Searcher":
         return self
@@ -76,6 +77,7 @@ class Searcher:
         self._scorer = None
         self._suggester = Suggester(self._searcher)
         self._changed = {}
+        self._sketches = None
 
     def search(
         self,
@@ -182,8 +184,10 @@ class Searcher:
     # -- ranking one page ---------------------------------------------------
     def _collapsed(self, plan: QueryPlan, found: MatchSet, limit: int, page: int, sort: str):
         """One page of hits with the copies of each folded into it (searchidx.collapse)."""
+        if self._sketches is None:
+            self._sketches = sketch_column(self._searcher.reader())
         groups, total, folded = collapse_ranked(
-            lambda n: self._run(plan, found, n, 1, sort), sketch_column(self._searcher.reader()),
+            lambda n: self._run(plan, found, n, 1, sort), self._sketches,
             limit, page, lambda d: bool(self._searcher.stored_fields(d).get("number")))
         return PageOfGroups(groups, folded), total
 

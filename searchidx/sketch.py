@@ -8,6 +8,7 @@ its own still contains the report, though the two texts are far from equal.
 """
 from __future__ import annotations
 
+import bisect
 import re
 import zlib
 from typing import Iterable, List
@@ -50,17 +51,32 @@ def decode_sketch(text: str) -> List[int]:
     return [int(part, 16) for part in (text or "").split() if part != "-"]
 
 
-def containment(a: List[int], b: List[int]) -> float:
+class Sketch:
+    """A decoded sketch: its sorted hashes and their set (comparisons run in C)."""
+
+    __slots__ = ("hashes", "members")
+
+    def __init__(self, hashes: List[int]):
+        self.hashes = hashes
+        self.members = frozenset(hashes)
+
+    def __len__(self) -> int:
+        return len(self.hashes)
+
+
+def containment(a, b) -> float:
     """The estimated share of the smaller text's word runs found in the other (0..1).
 
-    Both samples are cut at the same hash value so that a long text's cut does not
-    count as runs the other lacks."""
-    if not a or not b:
+    ``a`` and ``b`` are sketches (lists of hashes, or Sketch). Both samples are cut at
+    the same hash value so that a long text's cut does not count as runs the other lacks."""
+    a = a if isinstance(a, Sketch) else Sketch(a)
+    b = b if isinstance(b, Sketch) else Sketch(b)
+    if not a.hashes or not b.hashes:
         return 0.0
-    top = min(a[-1], b[-1])
-    a_kept = [h for h in a if h <= top]
-    b_kept = set(h for h in b if h <= top)
-    if not a_kept or not b_kept:
-        return 0.0
-    shared = sum(1 for h in a_kept if h in b_kept)
-    return shared / min(len(a_kept), len(b_kept))
+    top = min(a.hashes[-1], b.hashes[-1])
+    a_kept = bisect.bisect_right(a.hashes, top)
+    b_kept = bisect.bisect_right(b.hashes, top)
+    shared = a.members & b.members
+    if top < max(a.hashes[-1], b.hashes[-1]):
+        shared = {h for h in shared if h <= top}
+    return len(shared) / min(a_kept, b_kept)
