@@ -1,7 +1,7 @@
 """Precision and recall of what is read from official documents and news write-ups.
 
-The labelled set is tests/data/layout (30 documents of our own writing, nine of them
-also as Word, PDF or HTML, and the two seed reports when ../shared/data/seeds is there).
+The labelled set is tests/data/layout (32 documents of our own writing, thirteen renderings of them
+as Word, PDF, HTML or ODT, and the two seed reports when ../shared/data/seeds is there).
 Fields: people, agencies, type, number, signer. Targets: precision >= 0.95 and recall
 >= 0.9 for each. Figures go in bench/RESULTS.md.
 

@@ -106,6 +106,33 @@ def to_html(text: str) -> bytes:
     return "".join(page).encode("utf-8")
 
 
+def to_odt(text: str) -> bytes:
+    """An OpenDocument text: header and signature as two-cell tables, the body paragraphs."""
+    import zipfile
+    from html import escape
+
+    header, body, signature = split_layout(text)
+
+    def table(part: Rows) -> str:
+        cells = "".join(
+            "<table:table-cell>" + "".join(f"<text:p>{escape(row[c])}</text:p>" for row in part if row[c])
+            + "</table:table-cell>" for c in (0, 1))
+        return f"<table:table><table:table-row>{cells}</table:table-row></table:table>"
+
+    content = (table(header) if header else "") + "".join(
+        f"<text:p>{escape(p)}</text:p>" for p in body) + (table(signature) if signature else "")
+    ns = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+          'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+          'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"')
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text")
+        archive.writestr("content.xml", f'<?xml version="1.0" encoding="UTF-8"?>\n<office:document-content '
+                         f"{ns}><office:body><office:text>{content}</office:text></office:body>"
+                         "</office:document-content>")
+    return out.getvalue()
+
+
 def to_pdf(text: str) -> bytes:
     """A one- or two-page PDF: header and signature columns side by side on the page (a
     text extractor runs them together on one line), the body wrapped at 90 characters.
@@ -184,7 +211,7 @@ def to_pdf(text: str) -> bytes:
     return out.getvalue()
 
 
-RENDERERS = {"docx": to_docx, "pdf": to_pdf, "html": to_html}
+RENDERERS = {"docx": to_docx, "pdf": to_pdf, "html": to_html, "odt": to_odt}
 
 
 @dataclass

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from layout_set import cases, key, labels, predicted, read_case, to_docx, to_html, to_pdf
+from layout_set import cases, key, labels, predicted, read_case, to_docx, to_html, to_odt, to_pdf
 from searchidx.errors import QueryError
 from searchidx.index import open_index
 from searchidx.ingest.documents import SourceFile, read_source
@@ -56,10 +56,10 @@ def read(tmp_path: Path, name: str, data: bytes, fmt: str):
     return documents[0]
 
 
-@pytest.mark.parametrize("fmt", ["txt", "docx", "pdf", "html"])
+@pytest.mark.parametrize("fmt", ["txt", "docx", "pdf", "html", "odt"])
 def test_the_layout_is_read_in_every_format(tmp_path, fmt):
     data = {"txt": REPORT.encode(), "docx": to_docx(REPORT), "pdf": to_pdf(REPORT),
-            "html": to_html(REPORT)}[fmt]
+            "html": to_html(REPORT), "odt": to_odt(REPORT)}[fmt]
     doc = read(tmp_path, f"report.{fmt}", data, fmt)
     assert doc.doc_type == "báo cáo"
     assert doc.number == "123/BC-STP"
@@ -125,7 +125,7 @@ def test_labelled_documents(tmp_path, case):
 def test_labelled_set_has_thirty_documents_of_several_layouts():
     names = [n for n in labels() if not n.startswith("seed:")]
     assert len(names) + 2 >= 30
-    assert {f for label in labels().values() for f in label.get("also", [])} == {"docx", "pdf", "html"}
+    assert {f for label in labels().values() for f in label.get("also", [])} == {"docx", "pdf", "html", "odt"}
 
 
 # ---- searching ---------------------------------------------------------------
