@@ -166,6 +166,9 @@ def ids(results):
     ('issuer:"ủy ban nhân dân tỉnh hà giang" number:9/bb-stp', ["bien-ban.txt"]),
     ("number:123/BC-STP", ["report.docx", "report.txt"]),
     ("number:123/bc-stp", ["report.docx", "report.txt"]),
+    ("number:123", ["report.docx", "report.txt"]),
+    ("number:123/BC", []),  # a number and symbol is exact
+    ("number:12", []),
     ('signer:"nguyen thi lan" type:bao cao', ["report.docx", "report.txt"]),
     ('signer:"Nguyễn Thị Lan" issuer:"Sở Tư pháp"', ["bien-ban.txt", "report.docx", "report.txt"]),
     ('signer:"Nguyễn Thị Lân"', []),  # marks typed are marks meant

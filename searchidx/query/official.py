@@ -4,7 +4,8 @@ Names match with or without diacritics ("issuer:\"ubnd tinh ha giang\""), a long
 as its short one ("Ủy ban nhân dân tỉnh" is "UBND tỉnh"); an issuer matches the issuing
 body and the bodies above it. A type is a name ("biên bản", "bien ban"), a symbol's code
 ("BB") or the start of names ("thông báo" finds "thông báo kết luận" too). A number is
-exact, whatever its case or accents: number:123/BC-UBND.
+exact, whatever its case or accents: number:123/BC-UBND; the number alone (number:123)
+finds it under every symbol.
 """
 from __future__ import annotations
 
@@ -49,6 +50,8 @@ def official_query(name: str, value: str) -> Optional[wq.Query]:
         terms = [wq.Term("type_key", type_key(n)) for n in names]
         return terms[0] if len(terms) == 1 else wq.Or(terms)
     if name == "number":
+        if "/" not in value:  # the number alone: every symbol with it ("215" finds 215/BC-UBND)
+            return wq.Prefix("number_key", number_key(value) + "/")
         return wq.Term("number_key", number_key(value))
     if name == "issuer":
         return _phrase("issuer", shorten_long_forms(value))
