@@ -11,6 +11,7 @@ from ...gazetteer import canonical_province
 from ...doctypes import keep_acronym
 from .names import SURNAMES, UPPER
 
+
 @dataclass
 class Layout:
     """What the national layout of one document says."""
@@ -29,33 +30,33 @@ class Layout:
     signers: List[str] = field(default_factory=list)  # every name signing, the signer among them
 
 
-_MOTTO = re.compile(
+MOTTO = re.compile(
     r"C[ỘO]NG\s+H[ÒÓOÀ]A\s+X[ÃA]\s+H[ỘO]I\s+CH[ỦU]\s+NGH[ĨI]A\s+VI[ỆE]T\s+NAM"
     r"|Đ[ẢA]NG\s+C[ỘO]NG\s+S[ẢA]N\s+VI[ỆE]T\s+NAM"
     r"|Độc\s+lập\s*[-–]\s*Tự\s+do\s*[-–]\s*Hạnh\s+phúc",
     re.I,
 )
-_NUMBER = re.compile(
+NUMBER = re.compile(
     r"\bS[ốố]\s*[:.]?\s*(?P<number>(?:\d+[A-Za-z]?(?:-[A-ZĐ][A-Za-zĐđ]*)?)?\s*/\s*(?:\d{4}\s*/\s*)?"
     r"[A-ZĐ][A-Za-zĐđ0-9]*(?:\s*[-–]\s*[A-ZĐ][A-Za-zĐđ0-9]*)*)"
 )
-_TITLE_WORD = UPPER + r"[a-zà-ỹđ]*\.?"
-_PLACE_DATE = re.compile(
-    r"(?<!\w)(?P<place>(?:(?:TP|Tp)\.[ \t]*|Thành phố[ \t]+|Thị xã[ \t]+)?" + _TITLE_WORD
-    + r"(?:[ \t]+" + _TITLE_WORD + r"){0,4})[ \t]*,[ \t]*[Nn]gày[ \t]+(?P<d>\d{1,2})"
+TITLE_WORD = UPPER + r"[a-zà-ỹđ]*\.?"
+PLACE_DATE = re.compile(
+    r"(?<!\w)(?P<place>(?:(?:TP|Tp)\.[ \t]*|Thành phố[ \t]+|Thị xã[ \t]+)?" + TITLE_WORD
+    + r"(?:[ \t]+" + TITLE_WORD + r"){0,4})[ \t]*,[ \t]*[Nn]gày[ \t]+(?P<d>\d{1,2})"
     r"[ \t]+tháng[ \t]+(?P<m>\d{1,2})[ \t]+năm[ \t]+(?P<y>\d{4})"
 )
-_AUTHORITY = re.compile(r"^(?P<mark>TM|KT|TL|TUQ|Q|QUYỀN|T/M|K/T|T/L)\s*\.?\s+(?P<rest>.+)$")
-_RULE = re.compile(r"^[\s_\-–—=*.~]{3,}$")
-_COLUMN_GAP = re.compile(r"\t+| {3,}| \| ")
-_NOTE = re.compile(r"^\(?\s*(?:đã\s+ký|ký[^)]*|chữ\s+ký|signed|\[.*\])\s*\)?$", re.I)
-_RANKS = ("đại tá", "thượng tá", "trung tá", "thiếu tá", "đại úy", "thiếu tướng", "trung tướng",
+AUTHORITY = re.compile(r"^(?P<mark>TM|KT|TL|TUQ|Q|QUYỀN|T/M|K/T|T/L)\s*\.?\s+(?P<rest>.+)$")
+RULE = re.compile(r"^[\s_\-–—=*.~]{3,}$")
+COLUMN_GAP = re.compile(r"\t+| {3,}| \| ")
+NOTE = re.compile(r"^\(?\s*(?:đã\s+ký|ký[^)]*|chữ\s+ký|signed|\[.*\])\s*\)?$", re.I)
+RANKS = ("đại tá", "thượng tá", "trung tá", "thiếu tá", "đại úy", "thiếu tướng", "trung tướng",
           "ông", "bà", "đồng chí", "ts.", "ths.", "pgs.ts.", "pgs. ts.", "gs.ts.")
-_LOCALITY = ("tỉnh", "thành phố", "huyện", "quận", "thị xã", "xã", "phường", "thị trấn")
-_POSITION_KEYS = frozenset(fold(p) for p in (
+LOCALITY = ("tỉnh", "thành phố", "huyện", "quận", "thị xã", "xã", "phường", "thị trấn")
+POSITION_KEYS = frozenset(fold(p) for p in (
     "chủ tịch", "phó chủ tịch", "chủ trì", "chủ tọa", "thư ký", "giám đốc", "phó giám đốc",
     "trưởng ban", "phó trưởng ban", "bí thư", "phó bí thư", "chánh văn phòng"))
-def _is_caps(text: str) -> bool:
+def is_caps(text: str) -> bool:
     letters = [c for c in text if c.isalpha()]
     return len(letters) >= 2 and all(c.isupper() for c in letters)
 
@@ -83,8 +84,8 @@ def sentence_case(caps: str, places: bool = True) -> str:
             index == 0 and lower in ("sở", "bộ", "ban", "vụ", "cục", "viện"))
         if places:
             two = " ".join(w.lower() for w in words[index:index + 2])
-            if lower in _LOCALITY or two in ("thành phố", "thị xã", "thị trấn"):
-                skip = 1 if lower in _LOCALITY and two not in _LOCALITY else 2
+            if lower in LOCALITY or two in ("thành phố", "thị xã", "thị trấn"):
+                skip = 1 if lower in LOCALITY and two not in LOCALITY else 2
                 if skip == 2:
                     continue
                 place_words = _place_length(words[index + 1:])
@@ -124,14 +125,14 @@ def is_person_name(text: str) -> bool:
     words = text.split()
     if not 2 <= len(words) <= 5 or not all(w.isalpha() for w in words):
         return False
-    if not (all(w[0].isupper() and w[1:].islower() for w in words if len(w) > 1) or _is_caps(text)):
+    if not (all(w[0].isupper() and w[1:].islower() for w in words if len(w) > 1) or is_caps(text)):
         return False
-    return words[0].lower() in SURNAMES and fold(text).lower() not in _POSITION_KEYS
+    return words[0].lower() in SURNAMES and fold(text).lower() not in POSITION_KEYS
 
 
-def _strip_rank(text: str) -> str:
+def strip_rank(text: str) -> str:
     lowered = text.lower()
-    for rank in _RANKS:
+    for rank in RANKS:
         if lowered.startswith(rank + " "):
             return text[len(rank) + 1:].strip()
     return text

@@ -23,8 +23,8 @@ from typing import List, Optional, Tuple
 from ...dates import normalize_date
 from ...doctypes import keep_acronym, shorten_long_forms, type_name, type_of_symbol
 from .agencies import canonical_department
-from .layout_text import (_LOCALITY, _MOTTO, _NUMBER, _PLACE_DATE, _RULE, _COLUMN_GAP, Layout,
-                          _is_caps, sentence_case)
+from .layout_text import (LOCALITY, MOTTO, NUMBER, PLACE_DATE, RULE, COLUMN_GAP, Layout,
+                          is_caps, sentence_case)
 from .names import SURNAMES
 from .signature import read_signature
 
@@ -48,13 +48,13 @@ _SESSION = re.compile(r"^(?:KHÓA|KHOÁ|KỲ\s+HỌP|NHIỆM\s+KỲ)\b", re.I)
 def _pieces(line: str) -> List[str]:
     """A line cut at column gaps and around the motto, the number and the date line."""
     out: List[str] = []
-    for part in _COLUMN_GAP.split(line):
-        for chunk in _MOTTO.split(part):
+    for part in COLUMN_GAP.split(line):
+        for chunk in MOTTO.split(part):
             chunk = chunk.strip(" |")
             if not chunk:
                 continue
-            number = _NUMBER.search(chunk)
-            date = _PLACE_DATE.search(chunk)
+            number = NUMBER.search(chunk)
+            date = PLACE_DATE.search(chunk)
             cuts = sorted({0, len(chunk)} | {m.start() for m in (number, date) if m}
                           | {m.end() for m in (number,) if m})
             for a, b in zip(cuts, cuts[1:]):
@@ -72,10 +72,10 @@ def _issuer_lines(pieces: List[str]) -> List[str]:
     pieces = [part for piece in pieces for part in _UNIT_HEAD.split(piece) if part.strip()]
     for piece in pieces:
         lower = piece.lower()
-        starts_level = lower.startswith(_LOCALITY) and not lower.startswith(_PARTY_HEADS)
+        starts_level = lower.startswith(LOCALITY) and not lower.startswith(_PARTY_HEADS)
         if lines and lower.startswith(("và ", "- ")):
             lines[-1] += " " + piece  # "SỞ LAO ĐỘNG - THƯƠNG BINH" / "VÀ XÃ HỘI"
-        elif lines and starts_level and not any(f" {lvl} " in f" {lines[-1].lower()} " for lvl in _LOCALITY):
+        elif lines and starts_level and not any(f" {lvl} " in f" {lines[-1].lower()} " for lvl in LOCALITY):
             lines[-1] += " " + piece
         else:
             lines.append(piece)
@@ -97,7 +97,7 @@ def _qualified_issuer(issuer: str, parent: str) -> str:
     lower = issuer.lower()
     if lower in _BARE_UNITS:
         return f"{issuer} {parent}"
-    if not lower.startswith(("ban ", "thanh tra")) or any(f" {lvl} " in f" {lower} " for lvl in _LOCALITY):
+    if not lower.startswith(("ban ", "thanh tra")) or any(f" {lvl} " in f" {lower} " for lvl in LOCALITY):
         return issuer
     if parent.startswith(("Tỉnh ủy", "Thành ủy", "Huyện ủy")):
         return f"{issuer} {parent}"
@@ -120,17 +120,17 @@ def _header(lines: List[str]) -> Tuple[Layout, int, int]:
         if not stripped:
             subject = False
             continue
-        if _MOTTO.search(stripped) and not motto:
+        if MOTTO.search(stripped) and not motto:
             motto = True
             marks += 1
-        heading = type_name(stripped) if _is_caps(stripped) else None
+        heading = type_name(stripped) if is_caps(stripped) else None
         if heading:
             layout.doc_type, type_line, summary_from = heading, index, index + 1
             marks += 1
             break
         for piece in _pieces(stripped):
-            number = _NUMBER.fullmatch(piece) or _NUMBER.match(piece)
-            date = _PLACE_DATE.fullmatch(piece)
+            number = NUMBER.fullmatch(piece) or NUMBER.match(piece)
+            date = PLACE_DATE.fullmatch(piece)
             if number and not layout.number:
                 layout.number = re.sub(r"\s+", "", number.group("number")).replace("–", "-")
                 marks += 1
@@ -141,10 +141,10 @@ def _header(lines: List[str]) -> Tuple[Layout, int, int]:
                 marks += 1
             elif piece.lower().startswith(("v/v", "về việc")) and layout.number:
                 layout.title, subject = piece, True  # a công văn's subject, under its number
-            elif subject and not _is_caps(piece):
+            elif subject and not is_caps(piece):
                 layout.title += " " + piece
-            elif _is_caps(piece) and not layout.number and not _SESSION.match(piece) \
-                    and not _RULE.match(piece) and len(piece) < 90:
+            elif is_caps(piece) and not layout.number and not _SESSION.match(piece) \
+                    and not RULE.match(piece) and len(piece) < 90:
                 issuers.append(piece)
     if issuers:
         named = [_issuer_name(line) for line in _issuer_lines(issuers)]
@@ -171,13 +171,13 @@ def _summary(lines: List[str], start: int) -> str:
                     continue  # the summary's second line, set as a paragraph of its own
                 break
             continue
-        if _RULE.match(line) or _SUMMARY_STOP.match(line) or len(line) > 200:
+        if RULE.match(line) or _SUMMARY_STOP.match(line) or len(line) > 200:
             break
         if parts and re.search(r"[.:;]$|\.\s", parts[-1]):
             break  # a summary has no sentences: that was the body, run on by a PDF
         if re.search(r"\.\s+\S", line):
             break
-        if parts and _is_caps(line) and not _is_caps(parts[-1]):
+        if parts and is_caps(line) and not is_caps(parts[-1]):
             break  # "HỘI ĐỒNG NHÂN DÂN TỈNH …" under a nghị quyết's summary
         parts.append(line.strip("-–_ "))
     return " ".join(p for p in parts if p)
@@ -185,7 +185,7 @@ def _summary(lines: List[str], start: int) -> str:
 
 def _title(layout: Layout) -> str:
     summary = layout.title
-    if summary and _is_caps(summary):
+    if summary and is_caps(summary):
         summary = sentence_case(summary)
     summary = re.sub(r"^V/v[.:]?\s*", "về việc ", summary, flags=re.I)
     if summary and not keep_acronym(summary.split()[0]):
@@ -202,7 +202,7 @@ def read_layout(text: str) -> Optional[Layout]:
     lines = text.split("\n")
     first = next((line.strip() for line in lines if line.strip()), "")
     pieces = _pieces(first)
-    if not pieces or not (_is_caps(pieces[0]) or _MOTTO.search(first) or _NUMBER.match(pieces[0])):
+    if not pieces or not (is_caps(pieces[0]) or MOTTO.search(first) or NUMBER.match(pieces[0])):
         return None  # the layout opens a document: a news story quoting one keeps its own
     layout, marks, type_line = _header(lines)
     if not layout.doc_type and layout.number:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import List, Optional
 
-from .layout_text import (_AUTHORITY, _COLUMN_GAP, _NOTE, _RULE, Layout, _is_caps, _strip_rank,
+from .layout_text import (AUTHORITY, COLUMN_GAP, NOTE, RULE, Layout, is_caps, strip_rank,
                           is_person_name, sentence_case, title_case_name)
 
 FOOT_LINES = 40
@@ -41,11 +41,11 @@ def read_signature(lines: List[str], layout: Layout) -> None:
         if found:
             pieces.append("Nơi nhận:")
             stripped = stripped[found.end():]
-        for part in _COLUMN_GAP.split(_apart(stripped)):
+        for part in COLUMN_GAP.split(_apart(stripped)):
             part = part.strip()
             # "- Bộ Tư pháp; KT. CHỦ TỊCH" run together by a PDF: cut before the caps.
             cut = re.match(r"^([-+•].*?[;.:])\s+((?:TM|KT|TL|TUQ)\s*\..*|[^\W\d_][^,;.:()]{3,})$", part)
-            if cut and not (_AUTHORITY.match(cut.group(2)) or _is_caps(cut.group(2))):
+            if cut and not (AUTHORITY.match(cut.group(2)) or is_caps(cut.group(2))):
                 cut = None
             named = _caps_then_name(part)  # "GIÁM ĐỐC Lý Thị Hoa": one cell's lines
             if cut:
@@ -67,8 +67,8 @@ def read_signature(lines: List[str], layout: Layout) -> None:
         if piece == "Nơi nhận:":
             in_recipients = True
             continue
-        marked = _AUTHORITY.match(piece)
-        if marked and _is_caps(marked.group("rest")):
+        marked = AUTHORITY.match(piece)
+        if marked and is_caps(marked.group("rest")):
             mark = marked.group("mark").replace("/", "")
             authority.append(f"{mark}. {sentence_case(marked.group('rest'), False)}")
             continue
@@ -77,9 +77,9 @@ def read_signature(lines: List[str], layout: Layout) -> None:
             if item and not item.lower().startswith("lưu"):
                 layout.recipients.append(item)
             continue
-        if _NOTE.match(piece):
+        if NOTE.match(piece):
             continue
-        name = _strip_rank(piece)
+        name = strip_rank(piece)
         if is_person_name(name) or ((positions or authority) and _is_signature_name(name)):
             names.append(title_case_name(name))
             continue
@@ -87,7 +87,7 @@ def read_signature(lines: List[str], layout: Layout) -> None:
         if pair:  # two signatures' names run together by a PDF: the right one is last
             names.extend(pair)
             continue
-        if _is_caps(piece) and len(piece) < 60 and not _RULE.match(piece):
+        if is_caps(piece) and len(piece) < 60 and not RULE.match(piece):
             positions.append(sentence_case(piece, False))
     layout.signers = list(dict.fromkeys(names))
     if names:
@@ -138,7 +138,7 @@ def _caps_then_name(text: str) -> Optional[List[str]]:
     words = text.split()
     for k in range(1, len(words) - 1):
         head, name = " ".join(words[:k]), " ".join(words[k:])
-        if _is_caps(head) and not _is_caps(name) and is_person_name(_strip_rank(name)):
+        if is_caps(head) and not is_caps(name) and is_person_name(strip_rank(name)):
             return [head, name]
     return None
 
@@ -148,17 +148,17 @@ def _signature_start(pieces: List[str]) -> Optional[int]:
     position in capitals of the last lines after which a signer's name follows."""
     name_at = None
     for index in range(len(pieces) - 1, -1, -1):
-        name = _strip_rank(pieces[index])
+        name = strip_rank(pieces[index])
         if is_person_name(name) or _two_names(name) or (
-                _is_signature_name(name) and index and (_NOTE.match(pieces[index - 1])
-                                                        or _is_caps(pieces[index - 1]))):
+                _is_signature_name(name) and index and (NOTE.match(pieces[index - 1])
+                                                        or is_caps(pieces[index - 1]))):
             name_at = index
             break
-    candidates = [i for i, p in enumerate(pieces) if p == "Nơi nhận:" or _AUTHORITY.match(p)]
+    candidates = [i for i, p in enumerate(pieces) if p == "Nơi nhận:" or AUTHORITY.match(p)]
     if name_at is None:
         return candidates[0] if candidates else None
     caps_before = [i for i in range(max(0, name_at - 8), name_at)
-                   if (_is_caps(pieces[i]) and len(pieces[i]) < 60) or i in candidates]
+                   if (is_caps(pieces[i]) and len(pieces[i]) < 60) or i in candidates]
     starts = [i for i in candidates if i < name_at] + caps_before
     return min(starts) if starts else None
 
