@@ -51,7 +51,7 @@ _PLACE_NAME = UPPER + r"\w*(?:(?:[ \t]+|[ \t]*[-–][ \t]*)" + UPPER + r"\w*){0,
 # alternation of its first words finds the places to try it.
 _AGENCY_HEAD = re.compile(
     r"UBND|HĐND|Ủy ban|Uỷ ban|Hội đồng nhân dân|Công an|Mặt trận|MTTQ|Tỉnh|Thành|Huyện|Quận"
-    r"|Thị|Sở |Bộ |Ban [Cc]hỉ đạo"
+    r"|Thị|Sở |Bộ |Phòng |Ban [Cc]hỉ đạo"
 )
 _AGENCY = re.compile(
     r"(?:"
@@ -61,9 +61,9 @@ _AGENCY = re.compile(
     r"(?:\s+(?P<council_level>" + _LOCALITY_WORDS + r")"
     r"(?:" + _BEFORE_PLACE + r"(?P<council_place>" + _PLACE_NAME + r"))?)"
     r"|(?P<front>(?:(?:Ủy|Uỷ) ban )?(?:Mặt trận Tổ quốc|MTTQ)(?: Việt Nam)?)"
-    r"|(?P<party>(?:Tỉnh|Thành|Huyện|Quận|Thị) (?:ủy|uỷ))"
+    r"|(?P<party>(?:Tỉnh|Thành|Huyện|Quận|Thị) (?:ủy|uỷ|đoàn))"
     r"(?:[ \t]+(?P<party_place>" + _PLACE_NAME + r"))?"
-    r"|(?P<dept>(?:Sở|Bộ) (?:" + "|".join(_flex(name) for name in _DEPARTMENTS) + r"))(?!\w)"
+    r"|(?P<dept>(?:Sở|Bộ|Phòng) (?:" + "|".join(_flex(name) for name in _DEPARTMENTS) + r"))(?!\w)"
     r"(?:\s+(?P<dept_level>" + _LOCALITY_WORDS + r")"
     r"(?:" + _BEFORE_PLACE + r"(?P<dept_place>" + _PLACE_NAME + r"))?)?"
     r"|(?P<ministry>Bộ (?:" + "|".join(_flex(name) for name in _MINISTRY_ONLY) + r"))(?!\w)"
