@@ -28,6 +28,12 @@ class Hit:
     snippets: List[Snippet] = field(default_factory=list)
     format: Optional[str] = None
     missing: List[str] = field(default_factory=list)  # query words this document lacks
+    # The national layout ("" when the document is not in it): see searchidx.facets.
+    doc_type: str = ""
+    number: str = ""
+    issuer: str = ""
+    signer: str = ""
+    copies: List[dict] = field(default_factory=list)  # other documents of the same text
 
     def to_dict(self) -> dict:
         out = asdict(self)
@@ -49,6 +55,7 @@ class SearchResults:
     match: str = "all"  # one of MATCH_KINDS
     words: List[str] = field(default_factory=list)  # the query's words, as matched
     notice: Optional[str] = None  # one line on how the hits were found, when not as asked
+    collapsed: int = 0  # documents found shown as copies under the hits of this page
 
     def to_dict(self) -> dict:
         return {
@@ -60,6 +67,7 @@ class SearchResults:
             "page": self.page,
             "limit": self.limit,
             "took_ms": round(self.took_ms, 2),
+            "collapsed": self.collapsed,
             "hits": [h.to_dict() for h in self.hits],
             "facets": self.facets,
             "suggestions": self.suggestions,

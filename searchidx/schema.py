@@ -22,6 +22,7 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from .dates import date_key
 from .gazetteer import province_key
+from .official_fields import official_fields, official_values
 from .storage.fieldformats import FrequencyFormat, PositionsFormat
 from .analysis import (
     folded_analyzer,
@@ -77,6 +78,7 @@ def build_schema(stoplist: Optional[Iterable[str]] = None) -> Schema:
         people_folded=_phrase_text(folded),
         agencies=KEYWORD(stored=True, commas=True, lowercase=False),
         extra=STORED,
+        **official_fields(lambda: _phrase_text(folded), lambda: _ranked_text(syllables)),
         indexed_at=STORED,
         # indexed_at in microseconds, as a number: `--new` and `--since` find what changed
         # by a range lookup, whose cost follows the number of changed documents.
@@ -130,6 +132,7 @@ def document_fields(doc: Document, indexed_at: float) -> dict:
         fields["people_folded"] = " ; ".join(doc.people)
     if doc.agencies:
         fields["agencies"] = ",".join(doc.agencies)
+    fields.update(official_values(doc))
     return fields
 
 

@@ -14,6 +14,9 @@ from .index import Index
 from .query import QueryPlan, RankingWeights, build_query, date_range_query, province_query
 from .query.filters import changed_since_query
 from .matchset import MatchSet, folded_marks, matching_docs, relaxed
+from .collapse import collapse_ranked, sketch_column
+from .facets import FACETS, PageOfGroups, copy_entry, layout_facets, official_hit, with_layout
+from .query.official import official_filters
 from .results import Hit, SearchResults
 from .schema import stored_text
 from .snippets import Snippet, make_snippets, match_spans, set_pages
@@ -57,6 +60,7 @@ class Searcher:
         self._scorer = None  # an ArrayScorer, made on first use for a large index
         self._suggester = Suggester(self._searcher)
         self._changed: Dict[float, set] = {}  # changed_since, by time
+        self._sketches = None  # the sketch column (searchidx.collapse), read on first use
 
     def __enter__(self) -> "Searcher":
         return self
@@ -73,6 +77,7 @@ class Searcher:
         self._scorer = None
         self._suggester = Suggester(self._searcher)
         self._changed = {}
+        self._sketches = None
 
     def search(
         self,
@@ -89,6 +94,11 @@ class Searcher:
         match: str = "auto",
         merged: bool = False,
         since: Optional[float] = None,
+        doc_type: Optional[str] = None,
+        number: Optional[str] = None,
+        issuer: Optional[str] = None,
+        signer: Optional[str] = None,
+        collapse: bool = True,
     ) -> SearchResults:
         """Run ``text`` (query language of searchidx.query) and return one page of hits.
 
@@ -97,7 +107,9 @@ class Searcher:
         every word, the results say how they were relaxed (``match`` and ``notice``).
         ``merged``: a province (``province`` or province: in the query) covers its
         whole unit since the 2025 merger. ``since`` (seconds since the epoch) keeps only
-        the documents indexed or changed after it.
+        the documents indexed or changed after it. ``doc_type``, ``number``, ``issuer``
+        and ``signer`` filter by the national layout (as type:, number:, … do). With
+        ``collapse``, copies of one report are one hit listing them (searchidx.collapse).
         """
         started = time.perf_counter()
         if limit < 1 or page < 1:
@@ -110,16 +122,19 @@ class Searcher:
         reader = self._searcher.reader()
         if province:
             filters.append(province_query(province, merged=merged, reader=reader))
+        filters += official_filters(type=doc_type, number=number, issuer=issuer, signer=signer)
         plan = build_query(reader, text, self.weights, filters, match, merged=merged)
         only = self.changed_since(since) if since is not None else None
         found = MatchSet.as_asked(plan).within(only)
-        hits, total = self._run(plan, found, limit, page, sort)
+        run = self._collapsed if collapse else self._run
+        hits, total = run(plan, found, limit, page, sort)
         # (Restricted to recent documents, "no document has every word" would not be true.)
         if not total and only is None:
             relaxed_set = relaxed(self._searcher, plan)
             if relaxed_set is not None:
                 found = relaxed_set.within(only)
-                hits, total = self._run(plan, found, limit, page, sort)
+                hits, total = run(plan, found, limit, page, sort)
+        copies = getattr(hits, "copies", {})
         ranked = []
         for rank, (docnum, score) in enumerate(hits, start=(page - 1) * limit + 1):
             stored = self._searcher.stored_fields(docnum)
@@ -137,11 +152,13 @@ class Searcher:
                     snippets=shown,
                     format=stored.get("format"),
                     missing=found.missing(docnum, self._searcher),
+                    **official_hit(stored),
+                    copies=[copy_entry(self._searcher.stored_fields(c)) for c in copies.get(docnum, [])],
                 )
             )
         results = SearchResults(text, total, ranked, page, limit, 0.0, warnings=plan.warnings,
                                 match=found.kind, words=[w.text for w in found.words],
-                                notice=found.notice)
+                                notice=found.notice, collapsed=getattr(hits, "folded", 0))
         if facets:
             results.facets = self._facets(found)
         if suggest and self._suggester.wanted(text, total):
@@ -165,6 +182,15 @@ class Searcher:
         return None if newest is None else newest / 1_000_000
 
     # -- ranking one page ---------------------------------------------------
+    def _collapsed(self, plan: QueryPlan, found: MatchSet, limit: int, page: int, sort: str):
+        """One page of hits with the copies of each folded into it (searchidx.collapse)."""
+        if self._sketches is None:
+            self._sketches = sketch_column(self._searcher.reader())
+        groups, total, folded = collapse_ranked(
+            lambda n: self._run(plan, found, n, 1, sort), self._sketches,
+            limit, page, lambda d: bool(self._searcher.stored_fields(d).get("number")))
+        return PageOfGroups(groups, folded), total
+
     def _run(self, plan: QueryPlan, found: MatchSet, limit: int, page: int, sort: str):
         end = page * limit
         if found.query is wq.NullQuery or found.allowed == set():
@@ -235,7 +261,7 @@ class Searcher:
     def _facets(self, found: MatchSet) -> Dict[str, Dict[str, int]]:
         out: Dict[str, Dict[str, int]] = {}
         if found.query is wq.NullQuery or found.allowed == set():
-            return {"province": {}, "year": {}}
+            return {name: {} for name in FACETS}
         res = self._whoosh_search(
             found.query,
             limit=1,
@@ -249,6 +275,7 @@ class Searcher:
             groups = res.groups(name)
             counts = {(k or ""): v for k, v in groups.items() if k}
             out[name] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+        out.update(layout_facets(self._whoosh_search, found))
         return out
 
     def suggest(self, text: str) -> List[str]:
@@ -264,7 +291,7 @@ class Searcher:
         stored["text"] = stored_text(stored)
         stored["people"] = [p for p in (stored.get("people") or "").split(",") if p]
         stored["agencies"] = [a for a in (stored.get("agencies") or "").split(",") if a]
-        return stored
+        return with_layout(stored)
 
     def marks(self, text: str, query: str, match: str = "auto") -> List[Tuple[int, int]]:
         """[start, end) spans of ``text`` that ``query`` matches (for showing a whole document)."""

@@ -81,10 +81,13 @@ def test_seed_detection_from_text_alone(prefix, date, province, people):
 
 def test_seed_agencies():
     hau_giang = read_source(SourceFile(str(_seed("000_")), "000.txt", "txt"))[0][0]
+    # One form per agency: "… tỉnh" and "… tỉnh Hậu Giang" are one committee (issue 15).
     assert hau_giang.agencies[:4] == [
-        "UBND tỉnh", "Ban Chỉ đạo về Nhân quyền tỉnh", "Công an tỉnh", "Tỉnh ủy",
+        "UBND tỉnh Hậu Giang", "Ban Chỉ đạo về Nhân quyền tỉnh Hậu Giang", "Công an tỉnh Hậu Giang",
+        "Tỉnh ủy Hậu Giang",
     ]
-    assert "Ban Chỉ đạo về Nhân quyền tỉnh Hậu Giang" in hau_giang.agencies
+    assert "Ban Chỉ đạo về Nhân quyền tỉnh" not in hau_giang.agencies
+    assert {"Viện Quyền con người", "Học viện Chính trị quốc gia Hồ Chí Minh"} <= set(hau_giang.agencies)
     assert "Bộ Lao động - Thương binh và Xã hội" in hau_giang.agencies  # written with an en dash
     ha_giang = read_source(SourceFile(str(_seed("003_")), "003.txt", "txt"))[0][0]
     # Written "Ban chỉ đạo" there: one spelling in the facet.

@@ -203,7 +203,8 @@ def test_run_jsonl_format(corpus_index, toml_script, invoke):
     assert first["total"] >= len(first["hits"]) >= 1
     assert isinstance(first["took_ms"], float) and first["took_ms"] > 0
     hit = first["hits"][0]
-    assert set(hit) == {"rank", "id", "score", "title", "date", "province", "snippets", "missing"}
+    assert set(hit) == {"rank", "id", "score", "title", "date", "province", "snippets", "missing",
+                        "type", "number", "issuer", "signer", "copies"}
     assert hit["rank"] == 1 and hit["province"] == "Hậu Giang"
     assert len(hit["snippets"]) == 1  # the run default: one snippet per hit
     snippet = hit["snippets"][0]
@@ -228,7 +229,8 @@ def test_run_csv_format(corpus_index, toml_script, invoke):
     res = invoke(corpus_index, "run", toml_script, "--format", "csv", "--snippets", "0")
     assert res.exit_code == 0, res.output
     rows = list(csv.reader(io.StringIO(res.stdout)))
-    assert rows[0] == ["query", "rank", "id", "score", "title", "date", "province", "snippet", "missing"]
+    assert rows[0] == ["query", "rank", "id", "score", "title", "date", "province", "snippet", "missing",
+                       "type", "number", "issuer", "signer", "copies"]
     assert len(rows) > 1
     assert {row[0] for row in rows[1:]} <= {"nhan-quyen", "all-provinces"}
     assert all(row[7] == "" for row in rows[1:])  # --snippets 0

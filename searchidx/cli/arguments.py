@@ -8,7 +8,7 @@ import click
 from ..options import check_text, checked_date, checked_since  # noqa: F401 - the commands take them from here
 
 __all__ = ["DashArgumentCommand", "checked_date", "checked_since", "check_text", "complete_ids",
-           "since_option"]
+           "since_option", "layout_options"]
 
 
 class DashArgumentCommand(click.Command):
@@ -81,3 +81,20 @@ since_option = click.option(
     "--since", metavar="WHEN",
     help="Only documents indexed or changed since WHEN: a date (2025-06-01) or a span back from "
          "now (7d, 12h, 2w).")
+
+
+def layout_options(command):
+    """--type, --number, --issuer, --signer and --no-collapse: official documents."""
+    options = [
+        click.option("--type", "doc_type", metavar="TYPE",
+                     help='Only documents of this type: "biên bản", bao cao, or a code (BB, BC, TB).'),
+        click.option("--number", metavar="NUMBER", help="Only the document numbered so: 123/BC-UBND."),
+        click.option("--issuer", metavar="NAME",
+                     help="Only documents issued by this body or a body under it (accents optional)."),
+        click.option("--signer", metavar="NAME", help="Only documents signed by this person."),
+        click.option("--no-collapse", "collapse", is_flag=True, flag_value=False, default=True,
+                     help="Show copies of one report (.docx, .pdf, a re-post) as hits of their own."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command

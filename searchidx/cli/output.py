@@ -96,3 +96,43 @@ color_option = click.option(
     help="Force marked words in color, or mark them in bold only. "
     "Default: color on a terminal unless NO_COLOR is set; plain text in a pipe.",
 )
+
+
+def copies_line(count: int) -> str:
+    noun = "copy" if count == 1 else "copies"
+    return (f"({count} more {noun} of these reports listed under them; "
+            "--no-collapse shows every document)")
+
+
+def layout_lines(hit) -> list:
+    """A hit's official-document line and its copies, when it has them."""
+    lines = []
+    parts = [" ".join(p for p in (hit.doc_type, hit.number) if p), hit.issuer,
+             f"signed {hit.signer}" if hit.signer else ""]
+    if any(parts):
+        lines.append(" · ".join(p for p in parts if p))
+    if hit.copies:
+        lines.append("copies: " + ", ".join(f"{c['id']} ({c['format']})" for c in hit.copies))
+    return lines
+
+
+def layout_fields(doc: dict) -> list:
+    """(name, value) lines of `show` for a document's national layout."""
+    signer = doc.get("signer") or ""
+    if signer and doc.get("signer_position"):
+        signer += f", {doc['signer_position']}"
+    if signer and doc.get("signer_authority"):
+        signer += f" ({doc['signer_authority']})"
+    return [
+        ("type", doc.get("doc_type")),
+        ("number", doc.get("number")),
+        ("issuer", doc.get("issuer")),
+        ("under", doc.get("parent_issuer")),
+        ("signer", signer),
+        ("to", "; ".join(doc.get("recipients") or [])),
+    ]
+
+
+def people_with_roles(doc: dict) -> str:
+    roles = doc.get("roles") or {}
+    return ", ".join(f"{p} ({roles[p]})" if p in roles else p for p in doc.get("people") or [])

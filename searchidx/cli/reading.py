@@ -7,7 +7,7 @@ import click
 
 from . import output
 from .arguments import (DashArgumentCommand, check_text, checked_date, checked_since, complete_ids,
-                        since_option)
+                        layout_options, since_option)
 from .group import State, cli, pass_state
 
 
@@ -26,7 +26,9 @@ from .group import State, cli, pass_state
 @since_option
 @click.option("--sort", type=click.Choice(["score", "date"]), default="score", show_default=True,
               help="Rank by relevance or newest first.")
-@click.option("--facets", is_flag=True, help="Count the hits by province and year.")
+@click.option("--facets", is_flag=True,
+              help="Count the hits by province, year, type, issuer, people and agencies.")
+@layout_options
 @click.option("--all", "match", flag_value="all",
               help="Hits hold every word (the default, unless the query reads as a question).")
 @click.option("--any", "match", flag_value="any",
@@ -35,12 +37,13 @@ from .group import State, cli, pass_state
 @output.color_option
 @pass_state
 def search(state: State, query, limit, page, date_from, date_to, province, merged, since, sort,
-           facets, match, as_json, color) -> None:
+           facets, doc_type, number, issuer, signer, collapse, match, as_json, color) -> None:
     """Search the index with QUERY and print ranked hits with snippets.
 
     QUERY takes words with or without diacritics, "quoted phrases", AND, OR,
-    NOT, -word, parentheses, and the fields title:, province:, people: and
-    date: (date:2023-10, date:[2023-01 TO 2023-06]). A query may start with
+    NOT, -word, parentheses, and the fields title:, province:, people:,
+    date: (date:2023-10, date:[2023-01 TO 2023-06]), and type:, number:,
+    issuer:, signer: for official documents (type:"biên bản", number:123/BC-UBND). A query may start with
     -word. A search with no hits exits with status 0; an unknown province is
     an error.
 
@@ -60,12 +63,17 @@ def search(state: State, query, limit, page, date_from, date_to, province, merge
         searchidx search "chuyen doi so" --from 2023-01 --to 2024-12 --json
         searchidx search "tham nhung hoi lo" --any
         searchidx search "nhan quyen" --since 7d
+        searchidx search 'type:"biên bản" issuer:"ubnd tinh ha giang"'
+        searchidx search "quyen con nguoi" --type "bao cao" --facets
     """
     from ..gazetteer import unit_names
     from ..search import Searcher
 
     check_text("the query", query)
     check_text("--province", province)
+    for option, value in (("--type", doc_type), ("--number", number), ("--issuer", issuer),
+                          ("--signer", signer)):
+        check_text(option, value)
     date_from = checked_date("--from", date_from)
     date_to = checked_date("--to", date_to)
     since = checked_since("--since", since)
@@ -73,7 +81,9 @@ def search(state: State, query, limit, page, date_from, date_to, province, merge
     with Searcher(index) as searcher:
         results = searcher.search(query, limit=limit, page=page, date_from=date_from,
                                   date_to=date_to, province=province, sort=sort, facets=facets,
-                                  match=match or "auto", merged=merged, since=since)
+                                  match=match or "auto", merged=merged, since=since,
+                                  doc_type=doc_type, number=number, issuer=issuer, signer=signer,
+                                  collapse=collapse)
     for warning in results.warnings:
         output.warn(warning)
     if province and not merged and not results.total:
@@ -100,6 +110,9 @@ def _print_results(results, mode: str, width: int) -> None:
         how = " (ranked: any word)" if results.match == "any" else ""
         output.echo(f"{total} {noun} for {shown}{how}, showing {first}-{last} "
                     f"({results.took_ms:.0f} ms)", mode)
+        if results.collapsed:
+            for line in output.wrap_marked(output.copies_line(results.collapsed), [], width, "", "plain"):
+                output.echo(line, mode)
     if results.notice:
         output.echo(f"Note: {results.notice}.", mode)
     if results.suggestions:
@@ -117,6 +130,8 @@ def _print_results(results, mode: str, width: int) -> None:
         if hit.missing:
             meta.append("missing: " + ", ".join(hit.missing))
         lines += output.wrap_marked(" · ".join(meta), [], width, pad, "plain")
+        for extra in output.layout_lines(hit):
+            lines += output.wrap_marked(extra, [], width, pad, "plain")
         for line in lines:
             output.echo(line, mode)
         for snippet in hit.snippets:
@@ -177,7 +192,8 @@ def show(state: State, doc_id, query, as_json, color) -> None:
         ("id", doc.get("id")),
         ("date", doc.get("date")),
         ("province", doc.get("province")),
-        ("people", ", ".join(doc.get("people") or [])),
+        *output.layout_fields(doc),
+        ("people", output.people_with_roles(doc)),
         ("agencies", ", ".join(doc.get("agencies") or [])),
         ("path", doc.get("path")),
         ("format", doc.get("format")),

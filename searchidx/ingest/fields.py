@@ -12,6 +12,7 @@ from ..dates import normalize_date
 from ..gazetteer import canonical_province
 from .discovery import SourceFile
 from .metadata import extract_metadata
+from .official import apply_layout, read_official
 
 TITLE_MAX_CHARS = 120
 
@@ -32,6 +33,16 @@ class Document:
     format: str = "txt"
     content_hash: str = ""
     extra: Dict[str, str] = field(default_factory=dict)
+    # The national layout (see ingest.official): empty for a document not in it.
+    doc_type: str = ""  # "báo cáo", "biên bản", …
+    number: str = ""  # number and symbol as written: "123/BC-UBND"
+    issuer: str = ""  # "Sở Tư pháp"
+    parent_issuer: str = ""  # "UBND tỉnh Hà Giang"
+    signer: str = ""
+    signer_position: str = ""  # "Phó Chủ tịch"
+    signer_authority: str = ""  # "TM. Ủy ban nhân dân; KT. Chủ tịch"
+    recipients: List[str] = field(default_factory=list)
+    roles: Dict[str, str] = field(default_factory=dict)  # person -> title as the text gives it
 
 
 _SENTENCE_END = re.compile(r"[.!?…](?=\s|$)")
@@ -132,6 +143,12 @@ def build_document(
         if value is None or value == []:
             continue
         extra[key] = _extra_value(value)
+    title_given = src.format in ("txt", "md", "json", "jsonl") and title != first_line_title(text)
+    layout = read_official(text)
+    if layout is not None:  # its date line and issuer win over what the body mentions
+        date = date or layout.date
+        province = province or layout.province
+    given = {"people": bool(people), "agencies": bool(agencies), "province": bool(province)}
     # Detection fills only what the author did not give.
     if date is None or province is None or not people or not agencies:
         detected = extract_metadata(text)
@@ -139,7 +156,7 @@ def build_document(
         province = province or detected["province"]  # type: ignore[assignment]
         people = people or list(detected["people"])  # type: ignore[call-overload]
         agencies = agencies or list(detected["agencies"])  # type: ignore[call-overload]
-    return Document(
+    document = Document(
         id=doc_id,
         text=text,
         title=title,
@@ -153,3 +170,4 @@ def build_document(
         content_hash=content_hash,
         extra=extra,
     )
+    return apply_layout(document, layout, keep_title=title_given, given=given)

@@ -16,6 +16,7 @@ from whoosh import query as wq
 from ..analysis import fold
 from ..errors import QueryError, quoted
 from .filters import date_range_query, province_query
+from .official import OFFICIAL_FIELDS, official_query
 from .language import All, Any_, FieldFilter, Node, Not, Phrase, Seq, Words, parse_query
 from .ranking import QUESTION_WORDS, QUESTION_WORDS_EXACT, RankingWeights, scoring_query
 from .units import Unit, query_units, syllables
@@ -150,6 +151,8 @@ class QueryBuilder:
             return wq.Term("people_folded", terms[0]) if len(terms) == 1 else wq.Phrase("people_folded", terms)
         if name == "agencies":
             return wq.Term("agencies", value)
+        if name in OFFICIAL_FIELDS:
+            return official_query(name, value)
         return None
 
     def match(self, node: Node) -> Optional[wq.Query]:

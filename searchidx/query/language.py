@@ -2,7 +2,8 @@
 
 Free words (ranked, all optional), "quoted phrases", AND / OR / NOT / -word,
 parentheses, and fields: title:, province:, people:, id:, agency:, date:2023-10,
-date:[2023-01 TO 2023-06]. Malformed syntax (a lone quote, a dangling AND, an
+date:[2023-01 TO 2023-06], and a document's layout: type:, number:, issuer:, signer:
+(type:bien ban needs no quotes: words that go on naming a type belong to it). Malformed syntax (a lone quote, a dangling AND, an
 unknown field) degrades to plain words with a warning: a search box should not
 answer a typo with an error.
 """
@@ -13,12 +14,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import List, Optional, Tuple, Union
 
-from ..analysis import normalize_text
+from ..analysis import fold, normalize_text
+from ..doctypes import DOCUMENT_TYPES
 
 __all__ = ["FIELDS", "MAX_QUERY_CHARS", "MAX_NESTING", "Words", "Phrase", "FieldFilter", "Not", "All",
            "Any_", "Seq", "Node", "ParsedQuery", "clip_query", "parse_query"]
 
-FIELDS = {"title", "province", "people", "date", "id", "agency", "agencies"}
+FIELDS = {"title", "province", "people", "date", "id", "agency", "agencies", "type", "number",
+          "issuer", "signer"}
 
 _TOKEN = re.compile(
     r"""
@@ -201,8 +204,29 @@ class _Parser:
         if self.is_op(tok, "AND") or self.is_op(tok, "OR"):
             return None
         _, neg, fld, kind, value = tok
+        if fld == "type" and kind == "word":
+            value = self._type_words(value)
         node = _item(fld, kind, value, self.warnings)
         return Not(node) if neg and node is not None else node
+
+
+    def _type_words(self, value: str) -> str:
+        """type:bien ban reads as type:"bien ban": the plain words after a type: that
+        continue the name of a document type belong to it."""
+        while True:
+            tok = self.peek()
+            if tok is None or tok[0] != "item" or tok[1] or tok[2] or tok[3] != "word":
+                return value
+            longer = f"{value} {tok[4]}"
+            if not any(_folded_type(name).startswith(_folded_type(longer))
+                       for name in DOCUMENT_TYPES):
+                return value
+            value = longer
+            self.i += 1
+
+
+def _folded_type(text: str) -> str:
+    return " ".join(fold(text).lower().split()) + " "
 
 
 def _too_deep_warning() -> str:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
 from ..dates import date_key, parse_date
+from ..doctypes import type_query_names
 from ..errors import QueryError, ScriptError
 from ..since import parse_since
 
@@ -20,7 +21,7 @@ else:  # pragma: no cover - exercised on older Pythons only
 __all__ = ["OPTION_KEYS", "ScriptQuery", "Script", "load_script", "parse_script"]
 
 OPTION_KEYS = ("limit", "page", "from", "to", "province", "merged", "since", "sort", "facets", "snippets",
-               "any", "all")
+               "any", "all", "type", "number", "issuer", "signer", "collapse")
 
 
 @dataclass
@@ -205,11 +206,17 @@ def _option(key: str, value: Any):
         if not isinstance(value, str) or not value.strip():
             raise ValueError(f"must be a province name, not {value!r}")
         return key, value
+    if key in ("type", "number", "issuer", "signer"):
+        if not isinstance(value, str) or not value.strip():
+            raise ValueError(f"must be text, not {value!r}")
+        if key == "type" and not type_query_names(value):  # said on load, not mid-run
+            raise ValueError(f"unknown document type {value!r} (such as \"biên bản\", bao cao, BB)")
+        return ("doc_type" if key == "type" else key), value
     if key == "sort":
         if value not in ("score", "date"):
             raise ValueError(f"must be score or date, not {value!r}")
         return key, value
-    if key in ("facets", "merged", "any", "all"):
+    if key in ("facets", "merged", "any", "all", "collapse"):
         if not isinstance(value, bool):
             raise ValueError(f"must be true or false, not {value!r}")
         if key in ("any", "all"):

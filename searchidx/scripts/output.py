@@ -15,7 +15,8 @@ if TYPE_CHECKING:
 __all__ = ["FORMATS", "CSV_COLUMNS", "result_record", "table_lines", "write_results"]
 
 FORMATS = ("table", "json", "jsonl", "csv")
-CSV_COLUMNS = ("query", "rank", "id", "score", "title", "date", "province", "snippet", "missing")
+CSV_COLUMNS = ("query", "rank", "id", "score", "title", "date", "province", "snippet", "missing",
+               "type", "number", "issuer", "signer", "copies")
 
 
 def result_record(result: QueryResult) -> dict:
@@ -36,6 +37,11 @@ def result_record(result: QueryResult) -> dict:
                 "province": hit.province,
                 "snippets": [s.to_dict() for s in hit.snippets],
                 "missing": hit.missing,
+                "type": hit.doc_type,
+                "number": hit.number,
+                "issuer": hit.issuer,
+                "signer": hit.signer,
+                "copies": hit.copies,
             }
             for hit in result.hits
         ],
@@ -97,7 +103,9 @@ def write_results(
             for hit in result.hits:
                 snippet = _one_line(hit.snippets[0].text) if hit.snippets else ""
                 writer.writerow([result.name, hit.rank, hit.id, hit.score, hit.title,
-                                 hit.date or "", hit.province or "", snippet, "; ".join(hit.missing)])
+                                 hit.date or "", hit.province or "", snippet, "; ".join(hit.missing),
+                                 hit.doc_type, hit.number, hit.issuer, hit.signer,
+                                 "; ".join(c["id"] for c in hit.copies)])
         else:
             if count:
                 out.write("\n")

@@ -97,6 +97,7 @@ def _fingerprint(query: ScriptQuery) -> str:
     limit, sort, snippets or facets). When it changes, the query starts over."""
     options = query.options
     key = [query.q, options.get("date_from"), options.get("date_to"), options.get("province")]
+    key += [options[name] for name in ("doc_type", "number", "issuer", "signer") if options.get(name)]
     return hashlib.sha256(json.dumps(key, ensure_ascii=False).encode("utf-8")).hexdigest()[:24]
 
 

@@ -166,6 +166,9 @@ def _docx_collect(body, styles: _Styles) -> List[_Block]:
             style = _val(element, f"{_W}pPr/{_W}pStyle")
             blocks.append(_Block(_docx_runs(element, styles), "p", style))
             continue
+        if _is_layout_table(element, styles):
+            blocks.extend(_layout_table_blocks(element, styles))
+            continue
         for row in element.iter(_W + "tr"):  # a nested table's rows follow their row
             cells: List[List[Tuple[str, Optional[str]]]] = []
             for cell in row:
@@ -195,6 +198,42 @@ def _docx_collect(body, styles: _Styles) -> List[_Block]:
             if row_pieces:
                 blocks.append(_Block(row_pieces, "row"))
     return blocks
+
+
+# A table that only lays out an official document's header or signature in two columns
+# (issuing body | national motto, number | place and date, "Nơi nhận:" | signer).
+_LAYOUT_MARKS = ("cong hoa xa hoi chu nghia viet nam", "dang cong san viet nam", "noi nhan",
+                 "doc lap - tu do")
+
+
+def _cell_paragraphs(table, styles: _Styles) -> Iterator[List[Tuple[str, Optional[str]]]]:
+    for row in table.iter(_W + "tr"):
+        for cell in row:
+            if cell.tag == _W + "sdt":
+                cell = cell.find(f"{_W}sdtContent/{_W}tc")
+            if cell is None or cell.tag != _W + "tc":
+                continue
+            for kind, inner in _docx_blocks(cell):
+                if kind == "p":
+                    yield _docx_runs(inner, styles)
+
+
+def _is_layout_table(table, styles: _Styles) -> bool:
+    from ...analysis.normalize import fold
+
+    rows = table.findall(_W + "tr")
+    if not rows or len(rows) > 4:
+        return False
+    text = " ".join(t for runs in _cell_paragraphs(table, styles) for t, _ in runs)
+    folded = " ".join(fold(text).lower().split())
+    return any(mark in folded for mark in _LAYOUT_MARKS)
+
+
+def _layout_table_blocks(table, styles: _Styles) -> List[_Block]:
+    """Each paragraph of each cell on a line of its own, cell after cell: the text the
+    national layout's reader takes in (ingest.metadata.national)."""
+    return [_Block(runs, "row") for runs in _cell_paragraphs(table, styles)
+            if "".join(t for t, _ in runs).strip()]
 
 
 def _decode_docx_blocks(blocks: List[_Block]) -> Tuple[List[str], Optional[str]]:

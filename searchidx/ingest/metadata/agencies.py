@@ -51,7 +51,7 @@ _PLACE_NAME = UPPER + r"\w*(?:(?:[ \t]+|[ \t]*[-–][ \t]*)" + UPPER + r"\w*){0,
 # alternation of its first words finds the places to try it.
 _AGENCY_HEAD = re.compile(
     r"UBND|HĐND|Ủy ban|Uỷ ban|Hội đồng nhân dân|Công an|Mặt trận|MTTQ|Tỉnh|Thành|Huyện|Quận"
-    r"|Thị|Sở |Bộ |Ban [Cc]hỉ đạo"
+    r"|Thị|Sở |Bộ |Phòng |Ban [Cc]hỉ đạo"
 )
 _AGENCY = re.compile(
     r"(?:"
@@ -61,12 +61,14 @@ _AGENCY = re.compile(
     r"(?:\s+(?P<council_level>" + _LOCALITY_WORDS + r")"
     r"(?:" + _BEFORE_PLACE + r"(?P<council_place>" + _PLACE_NAME + r"))?)"
     r"|(?P<front>(?:(?:Ủy|Uỷ) ban )?(?:Mặt trận Tổ quốc|MTTQ)(?: Việt Nam)?)"
-    r"|(?P<party>(?:Tỉnh|Thành|Huyện|Quận|Thị) (?:ủy|uỷ))"
+    r"|(?P<party>(?:Tỉnh|Thành|Huyện|Quận|Thị) (?:ủy|uỷ|đoàn))"
     r"(?:[ \t]+(?P<party_place>" + _PLACE_NAME + r"))?"
-    r"|(?P<dept>(?:Sở|Bộ) (?:" + "|".join(_flex(name) for name in _DEPARTMENTS) + r"))(?!\w)"
+    r"|(?P<dept>(?:Sở|Bộ|Phòng) (?:" + "|".join(_flex(name) for name in _DEPARTMENTS) + r"))(?!\w)"
     r"(?:\s+(?P<dept_level>" + _LOCALITY_WORDS + r")"
     r"(?:" + _BEFORE_PLACE + r"(?P<dept_place>" + _PLACE_NAME + r"))?)?"
     r"|(?P<ministry>Bộ (?:" + "|".join(_flex(name) for name in _MINISTRY_ONLY) + r"))(?!\w)"
+    r"(?:\s+(?P<ministry_level>" + _LOCALITY_WORDS + r")"
+    r"(?:" + _BEFORE_PLACE + r"(?P<ministry_place>" + _PLACE_NAME + r"))?)?"
     r"|(?P<steering>Ban [Cc]hỉ đạo)(?!\w)"
     r")"
 )
@@ -250,13 +252,14 @@ def agency_matches(text: str) -> List[Tuple[int, str]]:
             rest_key = re.sub(r"\s*,\s*", ", ", rest_key)
             canonical = _CANONICAL_DEPARTMENTS.get(fold(rest_key).lower(), rest_key)
             name = f"{kind} {canonical}"
-            if groups.get("dept_level"):
-                level = _canonical_level(groups["dept_level"])
+            which = "dept" if groups["dept"] else "ministry"
+            if groups.get(f"{which}_level"):
+                level = _canonical_level(groups[f"{which}_level"])
                 place = (
-                    _canonical_place(groups["dept_place"], groups["dept_level"])
-                    if groups["dept_place"] else None
+                    _canonical_place(groups[f"{which}_place"], groups[f"{which}_level"])
+                    if groups[f"{which}_place"] else None
                 )
-                if groups["dept_place"] is None or place:
+                if groups[f"{which}_place"] is None or place:
                     name += f" {level}" + (f" {place}" if place else "")
         elif groups["steering"]:
             tail = _steering_name(text, match.end())
@@ -264,7 +267,11 @@ def agency_matches(text: str) -> List[Tuple[int, str]]:
                 name = "Ban Chỉ đạo " + tail
         if name:
             found.append((match.start(), re.sub(r"\s+", " ", name).strip()))
-    return found
+    institutions = institution_matches(text)
+    # "UBND tỉnh" inside "Văn phòng UBND tỉnh" names the office, not a second body.
+    spans = [(start, start + len(name)) for start, name in institutions]
+    found = [(start, name) for start, name in found if not any(a < start < b for a, b in spans)]
+    return found + institutions
 
 
 def detect_agencies(text: str) -> List[str]:
@@ -276,3 +283,136 @@ def detect_agencies(text: str) -> List[str]:
     canonically, so one agency has one spelling.
     """
     return dedupe(agency_matches(text), MAX_AGENCIES)
+
+
+# National bodies often written with the case of their words wrong ("Viện quyền con người").
+_KNOWN_BODIES = (
+    "Viện Quyền con người", "Học viện Chính trị quốc gia Hồ Chí Minh",
+    "Học viện Hành chính quốc gia", "Văn phòng Chính phủ", "Thanh tra Chính phủ",
+    "Ủy ban Dân tộc", "Ban Tôn giáo Chính phủ", "Tòa án nhân dân tối cao",
+    "Viện Kiểm sát nhân dân tối cao", "Ban Tuyên giáo Trung ương", "Ban Nội chính Trung ương",
+    "Ban Dân vận Trung ương", "Ủy ban Kiểm tra Trung ương", "Văn phòng Quốc hội",
+    "Văn phòng Thường trực về Nhân quyền", "Văn phòng Thường trực Nhân quyền",
+    "Ủy ban An toàn giao thông Quốc gia", "Chính phủ", "Quốc hội",
+)
+_SAME_BODY = {"Văn phòng Thường trực Nhân quyền": "Văn phòng Thường trực về Nhân quyền"}
+_KNOWN = re.compile(
+    r"(?<!\w)(?:" + "|".join(_flex(name) for name in _KNOWN_BODIES) + r")(?!\w)", re.I
+)
+_KNOWN_CANONICAL = {" ".join(fold(name).lower().split()): name for name in _KNOWN_BODIES}
+# Heads that are names in themselves: a level may follow them at once ("Ban Dân tộc tỉnh").
+_NAMED_HEADS = (
+    r"Thanh tra|Liên đoàn Lao động|Bảo hiểm xã hội|Bộ đội Biên phòng|Ủy ban Kiểm tra"
+    r"|Ban (?:Tuyên giáo|Dân vận|Nội chính|Tổ chức|Thường vụ|Dân tộc|Pháp chế"
+    r"|Kinh tế - Ngân sách|Văn hóa - Xã hội|An toàn giao thông|Chỉ huy)"
+)
+# A body named by its head word and a Title-case name: "Vụ Hợp tác quốc tế", "Cục Thống kê
+# tỉnh", "Văn phòng UBND tỉnh", "Hội Nông dân".
+_INSTITUTION = re.compile(
+    r"(?<!\w)(?P<head>Học viện|Viện|Vụ|Tổng cục|Chi cục|Cục|Văn phòng|Trung tâm|Trường Đại học|Hội"
+    r"|" + _NAMED_HEADS + r")"
+    r"(?=(?P<tail>(?:[ \t]+(?:" + UPPER + r"\w*|[a-zà-ỹđ]+)){0,12}))"
+)
+# Words that end a body's name: function words always, verbs unless they are the second
+# syllable of a capitalized word ("Phát triển", "Kiểm tra").
+_FUNCTION_WORDS = frozenset(
+    "của tại trong và với cho đã đang sẽ vừa là có được bị để theo từ trên đến nhằm khi thì mà"
+    " này đó các những nhiều một cùng cũng vẫn không chưa phải nêu sắp chỉ trực vào ra".split()
+)
+_TAIL_STOP = _FUNCTION_WORDS | frozenset(
+    "tham dự tổ phối chủ trình thực triển đề nghị báo năm ngày tháng họp làm kiểm giao tăng phát"
+    " lập cấp nâng gửi tiến lấy gây khai khẳng nhận chuyển sang sau hằng do tiếp".split()
+)
+_STOP_PAIRS = frozenset(["công bố", "ban hành", "thông tin", "cho biết", "thông báo", "phát hiện"])
+_MAX_LOWER_RUN = 4  # more lowercase words in a row are the sentence going on
+
+
+def canonical_department(name: str) -> str:
+    """"Sở Lao động - thương binh và xã hội" -> "Sở Lao động - Thương binh và Xã hội"."""
+    parts = name.split(None, 1)
+    if len(parts) == 2 and parts[0] in ("Sở", "Bộ"):
+        rest = re.sub(r"\s*[-–—]\s*", " - ", parts[1])
+        canonical = _CANONICAL_DEPARTMENTS.get(re.sub(r"\s+", " ", fold(rest).lower()))
+        if canonical:
+            return f"{parts[0]} {canonical}"
+    return name
+
+
+def _institution_name(text: str, match: "re.Match[str]") -> Optional[str]:
+    head = match.group("head")
+    named_head = re.fullmatch(_NAMED_HEADS, head) is not None
+    tail_at = match.start("tail")
+    words = list(re.finditer(r"\S+", match.group("tail")))
+    kept: List[str] = []
+    for index, found in enumerate(words):
+        word = found.group()
+        lower = word.lower()
+        nxt = words[index + 1].group() if index + 1 < len(words) else ""
+        if lower in ("tỉnh", "thành") and nxt.lower() in ("ủy", "uỷ"):
+            kept.append(f"{word[0].upper()}{lower[1:]} ủy")  # "Ban Tuyên giáo Tỉnh ủy"
+            break
+        level = "thành phố" if lower in ("tp", "tp.") or (lower == "thành" and nxt == "phố") else lower
+        if level in _LOCALITY_NAMES or level == "thành phố":
+            if not kept and not named_head:
+                return None
+            kept.append(level)
+            end = words[index + 1].end() if level == "thành phố" and lower == "thành" else found.end()
+            place = _PLACE_AFTER.match(text, tail_at + end)
+            name = _canonical_place(place.group(1), level) if place else None
+            if name:
+                kept.append(name)
+            break
+        after = " ".join(w.group() for w in words[index + 1:index + 3])
+        if lower == "và" and kept and nxt[:1].isupper() and not _AGENCY_HEAD.match(after) \
+                and not _INSTITUTION.match(after):
+            kept.append(lower)  # "Khoa học và Công nghệ", "… và Tìm kiếm cứu nạn"
+            continue
+        if f"{lower} {nxt.lower()}" in _STOP_PAIRS and not word[0].isupper():
+            break
+        if lower in SURNAMES and is_name_word(word) and is_name_word(nxt) \
+                and fold(f"{word} {nxt}").lower() != "ho chi":
+            break  # a person after the body: "Chi cục Thú y Dương Văn Tiến"
+        # A word after a capitalized one is its second syllable ("Phát triển", "Thực hiện").
+        # (Only for the name's first word: after "Việt Nam", "phối hợp" is the sentence.)
+        second = len(kept) == 1 and kept[0][:1].isupper() and lower not in _FUNCTION_WORDS
+        if (lower in _TAIL_STOP and not second and not word[0].isupper()) or (
+                index == 0 and not (word[0].isupper() or word.isupper())):
+            break
+        kept.append(word)
+        run = len(kept) - next((i + 1 for i in range(len(kept) - 1, -1, -1)
+                                if kept[i][:1].isupper()), 0)
+        if run > _MAX_LOWER_RUN:
+            del kept[-run:]
+            break
+    if not kept and not (named_head and head not in ("Thanh tra", "Ban Thường vụ")):
+        return None
+    if kept and not named_head and not kept[0][0].isupper():
+        return None
+    return tones(" ".join([head] + kept))
+
+
+def tones(name: str) -> str:
+    """Each word of a name with its tone mark in the classic place."""
+    return re.sub(r"\w+", lambda word: canonical_tones(word.group()), " ".join(name.split()))
+
+
+_LOCALITY_NAMES = frozenset(["tỉnh", "huyện", "quận", "xã", "phường"])
+
+
+def institution_matches(text: str) -> List[Tuple[int, str]]:
+    """(offset, name) of the national bodies and institutions named in the text."""
+    found: List[Tuple[int, str]] = []
+    taken: List[Tuple[int, int]] = []
+    for match in _KNOWN.finditer(text):
+        key = " ".join(fold(match.group()).lower().split())
+        name = _KNOWN_CANONICAL.get(key, match.group())
+        found.append((match.start(), _SAME_BODY.get(name, name)))
+        taken.append(match.span())
+    for match in _INSTITUTION.finditer(text):
+        if any(a <= match.start() < b for a, b in taken):
+            continue
+        name = _institution_name(text, match)
+        if name:
+            found.append((match.start(), name))
+            taken.append((match.start(), match.end()))
+    return found

@@ -95,6 +95,7 @@ SURNAMES = frozenset(
     bạch khúc kim lã lữ diệp hầu tôn từ viên tiêu ma sầm vàng mùa lầu hờ bế lộc trình
     cù nghiêm phí hán tòng quàng lường điêu cầm bạc danh kha lục thạch
     xa bàn chảo tẩn phàn tráng cứ ly đàng
+    lù vừ hảng chẩu sình lồ rơ ksor siu rah đầu
     """.split()
 )
 

@@ -236,3 +236,52 @@ def detect_people(text: str) -> List[str]:
     "Hòa") so one person has one spelling.
     """
     return dedupe(person_candidates(text, scan(text)))
+
+
+# A title right after a name, up to the end of its clause: ", Phó Chủ tịch UBND tỉnh".
+_ROLE_AFTER = re.compile(
+    r"[ \t]*(?:,|\(|[-–—])[ \t]*(?P<role>(?i:nguyên\s+|tân\s+|quyền\s+)?(?i:" + _TITLE_REGEX
+    + r")(?!\w)[^,;.()\n:\"“”]{0,80})"
+)
+_ROLE_BEFORE = re.compile(r"(?P<role>(?:(?i:" + _TITLE_REGEX + r"))(?!\w)[^,;.()\n:\"“”]{0,80}?)[ \t]+$")
+_ROLE_VERBS = re.compile(
+    r"\s+(?:chủ trì|phát biểu|cho biết|nhấn mạnh|đề nghị|khẳng định|yêu cầu|dự|tham dự"
+    r"|trình bày|kết luận|ký|đã|sẽ|đang|tại|với)\b.*$"
+)
+
+
+def person_roles(text: str, people: List[str]) -> dict:
+    """The title the text gives each person at a mention ("Hồ Thu Ánh" -> "Phó Chủ tịch
+    UBND tỉnh"), when it gives one: after the name first, else before it."""
+    roles = {}
+    folded_text = None
+    for name in people:
+        for match in re.finditer(re.escape(name), text):
+            after = _ROLE_AFTER.match(text, match.end())
+            role = after.group("role") if after else None
+            if role is None:
+                before = _ROLE_BEFORE.search(text, max(0, match.start() - 90), match.start())
+                role = before.group("role") if before else None
+            if role:
+                role = _ROLE_VERBS.sub("", " ".join(role.split())).strip(" -–")
+                if role and role.lower() not in ("ông", "bà"):
+                    roles[name] = role[:1].upper() + role[1:]
+                    break
+        if name not in roles and folded_text is None:
+            folded_text = fold(text)
+    return roles
+
+
+def tidy_people(names: List[str]) -> List[str]:
+    """One spelling per person: Title-case, tones placed one way, each once (names that
+    differ in their marks, "Phạm Xuân Ấn" and "Phạm Xuân Ẩn", stay two)."""
+    seen = set()
+    result: List[str] = []
+    for name in names:
+        pretty = " ".join(canonical_tones(w[:1].upper() + w[1:].lower()) if w.isupper() else
+                          canonical_tones(w) for w in name.split())
+        key = pretty.lower()
+        if pretty and key not in seen:
+            seen.add(key)
+            result.append(pretty)
+    return result

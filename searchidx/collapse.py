@@ -1,0 +1,119 @@
+"""Copies of one report shown as one hit: the same text as .docx, .pdf and a news re-post.
+
+Copies are recognized by their text, never their names: each document's sketch (see
+searchidx.sketch, stored at index time in the ``sketch`` column) estimates how much of
+the smaller text is contained in the other. A document whose text is mostly (COPY_SHARE)
+inside a better-ranked hit's, or holds most of it, is listed under that hit as a copy.
+
+The hit count is not changed by collapsing: it counts the documents found (as facets do).
+The hits of a page are reports, each with its copies; how many documents were folded
+into the hits shown is said beside them (``SearchResults.collapsed``).
+"""
+from __future__ import annotations
+
+from typing import Callable, Dict, List, Optional, Tuple
+
+from .sketch import Sketch, containment, decode_sketch
+
+__all__ = ["COPY_SHARE", "MIN_SKETCH", "Group", "collapse_ranked", "sketch_column"]
+
+COPY_SHARE = 0.7
+MIN_SKETCH = 6  # texts with fewer sampled runs are too short to call copies
+MAX_WINDOW = 5000  # the most ranked documents looked through for one page
+
+Ranked = List[Tuple[int, Optional[float]]]  # (docnum, score) in rank order
+
+
+class Group:
+    """A hit and its copies (document numbers), ranked as its best document."""
+
+    def __init__(self, docnum: int, score: Optional[float], sketch: Sketch):
+        self.docnum = docnum
+        self.score = score
+        self.sketches = [sketch]
+        self.copies: List[int] = []
+
+    def holds_copy(self, sketch: Sketch) -> bool:
+        """Whether a text is a copy of this hit's: compared with the hit itself, not with its
+        copies, so a re-post quoting two reports does not make them one."""
+        head = self.sketches[0]
+        return len(sketch) >= MIN_SKETCH and len(head) >= MIN_SKETCH \
+            and containment(sketch, head) >= COPY_SHARE
+
+
+def _group(ranked: Ranked, sketch_of: Callable[[int], Sketch]) -> List[Group]:
+    groups: List[Group] = []
+    by_hash: Dict[int, List[Group]] = {}  # a hit's sampled hashes -> its group
+    for docnum, score in ranked:
+        sketch = sketch_of(docnum)
+        # Only hits sharing a sampled run can hold this text: the rest are not compared.
+        candidates = dict.fromkeys(g for h in sketch.hashes for g in by_hash.get(h, ()))
+        for group in candidates:
+            if group.holds_copy(sketch):
+                group.copies.append(docnum)
+                group.sketches.append(sketch)
+                break
+        else:
+            group = Group(docnum, score, sketch)
+            groups.append(group)
+            if len(sketch) >= MIN_SKETCH:
+                for h in sketch.hashes:
+                    by_hash.setdefault(h, []).append(group)
+    return groups
+
+
+def collapse_ranked(
+    rank: Callable[[int], Tuple[Ranked, int]],
+    column: Callable[[int], str],
+    limit: int,
+    page: int,
+    original: Optional[Callable[[int], bool]] = None,
+) -> Tuple[List[Group], int, int]:
+    """The groups of one page, the documents found, and the copies folded into them.
+
+    ``rank(n)`` gives the first n (docnum, score) of the search and the total found;
+    ``column(docnum)`` a document's stored sketch; ``original(docnum)``, when given, says
+    whether a document is the report itself (in the national layout): a group shows it
+    rather than a re-post that ranks higher. The window of ranked documents grows until it
+    holds the page's groups, or everything found.
+    """
+    cache: Dict[int, Sketch] = {}
+
+    def sketch_of(docnum: int) -> Sketch:
+        if docnum not in cache:
+            cache[docnum] = Sketch(decode_sketch(column(docnum)))
+        return cache[docnum]
+
+    wanted = page * limit
+    window = wanted * 2 + 10
+    while True:
+        ranked, total = rank(window)
+        groups = _group(ranked, sketch_of)
+        if len(groups) >= wanted or len(ranked) >= total or window >= MAX_WINDOW:
+            break
+        window = min(window * 4, MAX_WINDOW)
+    shown = groups[wanted - limit:wanted]
+    if original is not None:
+        for group in shown:
+            if group.copies and not original(group.docnum):
+                first = next((d for d in group.copies if original(d)), None)
+                if first is not None:  # the report heads its group, at the group's rank
+                    group.copies[group.copies.index(first)] = group.docnum
+                    group.docnum = first
+    return shown, total, sum(len(g.copies) for g in shown)
+
+
+def sketch_column(reader) -> Callable[[int], str]:
+    """A document's stored sketch by its number ("" where there is none: an empty index,
+    or an index whose documents were all written without one)."""
+    if not reader.has_column("sketch"):
+        return lambda docnum: ""
+    column = reader.column_reader("sketch")
+
+    def value(docnum: int) -> str:
+        try:
+            return column[docnum] or ""
+        except IndexError:
+            return ""
+
+    return value
