@@ -25,7 +25,7 @@ def test_quick_start_has_exactly_the_two_commands():
     section = README.split("## Quick start", 1)[1].split("\n## ", 1)[0]
     blocks = re.findall(r"^```sh\n(.*?)^```", section, re.S | re.M)
     assert [b.strip() for b in blocks] == [
-        'pip install -e . && searchidx index corpus/ && searchidx search "nhan quyen"',
+        'pip install -e ".[formats]" && searchidx index corpus/ && searchidx search "nhan quyen"',
         'pip install -e ".[test]" && python -m pytest -q',
     ]
 
