@@ -28,6 +28,19 @@ FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 _GAP = re.compile(r"\s{3,}")
 
 Rows = List[Tuple[str, str]]
+_DATE_LINE = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})")
+
+
+def signed_on(header: Rows) -> datetime.datetime:
+    """The date of the header's place-and-date line: the file's own dates say the same,
+    as they do when an office saves the report it signs (not the library's template dates)."""
+    for row in header:
+        for cell in row:
+            found = _DATE_LINE.search(cell)
+            if found:
+                day, month, year = (int(part) for part in found.groups())
+                return datetime.datetime(year, month, day, 8, 0, tzinfo=datetime.timezone.utc)
+    raise SystemExit("no 'ngày … tháng … năm …' line in the header")
 
 
 def split_layout(text: str) -> Tuple[Rows, List[str], Rows]:
@@ -78,7 +91,10 @@ def write_docx(path: Path, header: Rows, body: List[str], signature: Rows) -> No
                 cell.add_paragraph(line)
             for para in cell.paragraphs:
                 para.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    document.core_properties.title = body[0]  # what Word leaves there: "BÁO CÁO"
+    properties = document.core_properties
+    properties.title = body[0]  # what Word leaves there: "BÁO CÁO"
+    properties.author = properties.last_modified_by = header[0][0]  # the issuing office
+    properties.created = properties.modified = signed_on(header)
     document.save(str(path))
 
 
@@ -89,7 +105,7 @@ def write_pdf(path: Path, header: Rows, body: List[str], signature: Rows) -> Non
     pdf.set_margins(20, 15, 15)
     pdf.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSerif.ttf"))
     pdf.add_font("DejaVu", "B", str(FONT_DIR / "DejaVuSerif-Bold.ttf"))
-    pdf.set_creation_date(datetime.datetime(2023, 11, 16, tzinfo=datetime.timezone.utc))
+    pdf.set_creation_date(signed_on(header))
     pdf.add_page()
 
     def columns(rows: Rows, size: float) -> None:
