@@ -22,6 +22,7 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from .dates import date_key
 from .gazetteer import province_key
+from .turnform import key_terms
 from .storage.fieldformats import FrequencyFormat, PositionsFormat
 from .analysis import (
     folded_analyzer,
@@ -77,6 +78,8 @@ def build_schema(stoplist: Optional[Iterable[str]] = None) -> Schema:
         people_folded=_phrase_text(folded),
         agencies=KEYWORD(stored=True, commas=True, lowercase=False),
         extra=STORED,
+        turns=STORED,  # the speaker turns, as searchidx.turnform declares them
+        speakers=KEYWORD(commas=True, lowercase=False),  # each turn's key, and folded
         indexed_at=STORED,
         # indexed_at in microseconds, as a number: `--new` and `--since` find what changed
         # by a range lookup, whose cost follows the number of changed documents.
@@ -130,6 +133,9 @@ def document_fields(doc: Document, indexed_at: float) -> dict:
         fields["people_folded"] = " ; ".join(doc.people)
     if doc.agencies:
         fields["agencies"] = ",".join(doc.agencies)
+    if doc.turns:
+        fields["turns"] = [dict(turn) for turn in doc.turns]
+        fields["speakers"] = ",".join(key_terms(doc.turns))
     return fields
 
 

@@ -12,6 +12,7 @@ from ..dates import normalize_date
 from ..gazetteer import canonical_province
 from .discovery import SourceFile
 from .metadata import extract_metadata
+from .turns import extract_turns
 
 TITLE_MAX_CHARS = 120
 
@@ -32,6 +33,8 @@ class Document:
     format: str = "txt"
     content_hash: str = ""
     extra: Dict[str, str] = field(default_factory=dict)
+    # Who says what: plain dicts with offsets into ``text`` (see searchidx.turnform).
+    turns: List[dict] = field(default_factory=list)
 
 
 _SENTENCE_END = re.compile(r"[.!?…](?=\s|$)")
@@ -152,4 +155,5 @@ def build_document(
         format=src.format,
         content_hash=content_hash,
         extra=extra,
+        turns=extract_turns(text),
     )

@@ -12,6 +12,8 @@ of the current generation is there at its recorded size; ``searchidx check``
 reads every byte against the CRC32s.
 Format 5: all-caps runs of text are segmented lowercased, so the word fields of headings differ;
 and `indexed_us` (when each document's current version was first indexed) is a sortable field.
+Format 6: speaker turns, stored (``turns``, see searchidx.turnform) and their speaker keys indexed
+(``speakers``).
 
 Both files are JSON and are only ever replaced whole, atomically
 (see :func:`searchidx.storage.durable.write_atomically`).
@@ -28,7 +30,7 @@ from ..errors import IndexDamagedError, IndexFormatError
 
 FORMAT_FILE = "searchidx.json"
 FORMAT_NAME = "searchidx-index"
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6
 
 CHECKSUMS_FILE = "checksums.json"
 LOCK_FILE = "searchidx.lock"  # flocked by the one writing process (searchidx.lock)
