@@ -17,6 +17,7 @@ from .matchset import MatchSet, folded_marks, matching_docs, relaxed
 from .results import Hit, SearchResults
 from .schema import stored_text
 from .snippets import Snippet, make_snippets, match_spans, set_pages
+from .speakers import SpeakerSearch, hit_snippets, take_speakers
 from .suggest import Suggester
 
 __all__ = ["Hit", "SearchResults", "Searcher", "search", "Snippet", "make_snippets", "match_spans"]
@@ -89,6 +90,7 @@ class Searcher:
         match: str = "auto",
         merged: bool = False,
         since: Optional[float] = None,
+        speaker: Optional[str] = None,
     ) -> SearchResults:
         """Run ``text`` (query language of searchidx.query) and return one page of hits.
 
@@ -97,7 +99,8 @@ class Searcher:
         every word, the results say how they were relaxed (``match`` and ``notice``).
         ``merged``: a province (``province`` or province: in the query) covers its
         whole unit since the 2025 merger. ``since`` (seconds since the epoch) keeps only
-        the documents indexed or changed after it.
+        the documents indexed or changed after it. ``speaker`` (or speaker: in the query)
+        keeps the words to what that speaker said (see searchidx.speakers).
         """
         started = time.perf_counter()
         if limit < 1 or page < 1:
@@ -110,12 +113,16 @@ class Searcher:
         reader = self._searcher.reader()
         if province:
             filters.append(province_query(province, merged=merged, reader=reader))
-        plan = build_query(reader, text, self.weights, filters, match, merged=merged)
+        text, named = take_speakers(text)
+        speakers = SpeakerSearch(reader, named + ([speaker] if speaker else []))
+        plan = build_query(reader, text, self.weights, filters + speakers.filters(), match, merged=merged)
+        plan.warnings += speakers.warnings
         only = self.changed_since(since) if since is not None else None
-        found = MatchSet.as_asked(plan).within(only)
+        found = speakers.verify(self._searcher, MatchSet.as_asked(plan).within(only))
         hits, total = self._run(plan, found, limit, page, sort)
-        # (Restricted to recent documents, "no document has every word" would not be true.)
-        if not total and only is None:
+        # (Restricted to recent documents or to a speaker, "no document has every word"
+        # would not be true.)
+        if not total and only is None and not speakers.active:
             relaxed_set = relaxed(self._searcher, plan)
             if relaxed_set is not None:
                 found = relaxed_set.within(only)
@@ -123,7 +130,8 @@ class Searcher:
         ranked = []
         for rank, (docnum, score) in enumerate(hits, start=(page - 1) * limit + 1):
             stored = self._searcher.stored_fields(docnum)
-            shown = make_snippets(stored_text(stored), found.marks, snippets) if snippets else []
+            shown = hit_snippets(stored_text(stored), stored, found.marks, snippets, speakers) \
+                if snippets else []
             set_pages(shown, (stored.get("extra") or {}).get("pages"))
             ranked.append(
                 Hit(

@@ -22,6 +22,8 @@ from .reported import appositions, reported_speaker
 __all__ = ["extract_turns"]
 
 _CHAIRS = ("chủ trì", "chủ tọa")
+# The record's own closing lines, after a conclusion: not the chair's words.
+_CLOSINGS = ("Cuộc họp", "Phiên họp", "Hội nghị kết thúc", "Biên bản", "Kỳ họp", "Buổi làm việc")
 
 
 class _Turns:
@@ -86,6 +88,8 @@ class _Turns:
             speaker, said, role = found
             self.turns.append(self.start(speaker, role, start + said, tail))
             return
+        if stripped.startswith(_CLOSINGS):
+            self.conclusion = False
         chair = self._chair() if self.conclusion else None
         if chair is not None:
             self.turns.append(self.start(chair, "Chủ trì", lead, tail))

@@ -112,11 +112,24 @@ def header(line: str) -> Optional[str]:
     m = LABEL_LINE.match(line)
     if not m:
         return None
-    label = " ".join(m.group("label").lower().split())
+    label = " ".join(m.group("label").lower().split()).replace("chủ toạ", "chủ tọa")
+    if label == "chủ tọa":
+        # "Chủ tọa: ông X, Chủ tịch HĐND" names the chair; "Chủ tọa: Xin mời …" is a turn.
+        rest = line[m.end():].strip()
+        words = rest.split()
+        return word_if_named(rest) if 0 < len(words) <= 16 and not _SENTENCE.search(rest) else None
     for word in HEADER_WORDS:
-        if label == word or label.startswith(word + " "):
+        if word != "chủ tọa" and (label == word or label.startswith(word + " ")):
             return word
     return None
+
+
+def word_if_named(rest: str) -> Optional[str]:
+    found = find_name(rest)
+    if found is None:
+        return None
+    before = rest[:found[0]].strip().lower()
+    return "chủ tọa" if not before or before in HONORIFICS else None
 
 
 _NUMBERED_HEADING = re.compile(r"(?:[IVX]{1,5}|[A-D])[.)][ \t]+\S|(?:Phần|Mục|Phiên|PHẦN|MỤC|PHIÊN)[ \t]+\S")

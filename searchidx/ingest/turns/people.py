@@ -57,8 +57,9 @@ def find_name(text: str, short_ok: bool = False) -> Optional[Tuple[int, int, boo
         before = " ".join(t[2].lower() for t in tokens[max(0, i - 2):i])
         k = 0
         if _after_place(before):
+            # "tỉnh Sóc Trăng Lâm Minh Sang": the province, then a name; "huyện Châu Thành": a place.
             k = _place_length(run)
-            if k == 0:
+            if k == 0 and len(run) < 3:
                 i = j
                 continue
         for s in range(k, len(run)):
