@@ -17,7 +17,7 @@ from .matchset import MatchSet, folded_marks, matching_docs, relaxed
 from .results import Hit, SearchResults
 from .schema import stored_text
 from .snippets import Snippet, make_snippets, match_spans, set_pages
-from .speakers import SpeakerSearch, hit_snippets, take_speakers
+from .speakers import SpeakerSearch, document_turns, hit_snippets, take_speakers
 from .suggest import Suggester
 
 __all__ = ["Hit", "SearchResults", "Searcher", "search", "Snippet", "make_snippets", "match_spans"]
@@ -273,6 +273,16 @@ class Searcher:
         stored["people"] = [p for p in (stored.get("people") or "").split(",") if p]
         stored["agencies"] = [a for a in (stored.get("agencies") or "").split(",") if a]
         return stored
+
+    def speaker_turns(self, doc: dict, name: str) -> List[dict]:
+        """The turns of a document (as :meth:`document` gives it) where ``name`` speaks."""
+        return document_turns(self._searcher.reader(), doc, name)
+
+    def speakers(self, query: Optional[str] = None, **filters) -> list:
+        """Every speaker, or who says ``query`` the most (see searchidx.speaking)."""
+        from .speaking import who_speaks
+
+        return who_speaks(self._searcher, self.weights, query, **filters)
 
     def marks(self, text: str, query: str, match: str = "auto") -> List[Tuple[int, int]]:
         """[start, end) spans of ``text`` that ``query`` matches (for showing a whole document)."""

@@ -130,3 +130,9 @@ def label_snippets(snippets: List[Snippet], turns: Sequence[dict]) -> List[Snipp
         if turn is not None:
             snip.speaker, snip.role = turn["speaker"], turn["role"] or None
     return snippets
+
+
+def document_turns(reader, doc: dict, name: str) -> List[dict]:
+    """The turns of one stored document that the speaker ``name`` holds."""
+    terms = speaker_terms(reader, name)
+    return turns_of(clean_turns(doc.get("turns")), terms)

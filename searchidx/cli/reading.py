@@ -20,6 +20,8 @@ from .group import State, cli, pass_state
 @click.option("--from", "date_from", metavar="DATE", help="Earliest date: YYYY, YYYY-MM or YYYY-MM-DD.")
 @click.option("--to", "date_to", metavar="DATE", help="Latest date (a month or year includes all of it).")
 @click.option("--province", metavar="NAME", help="Only this province (accents optional).")
+@click.option("--speaker", metavar="NAME",
+              help="Only words this speaker said (a full name or its last words, accents optional).")
 @click.option("--merged", is_flag=True,
               help="With a province: the whole unit it belongs to since the 2025 merger "
               "(Tuyên Quang finds the former Hà Giang, and back).")
@@ -34,13 +36,13 @@ from .group import State, cli, pass_state
 @click.option("--json", "as_json", is_flag=True, help="One JSON document: hits, marks, facets.")
 @output.color_option
 @pass_state
-def search(state: State, query, limit, page, date_from, date_to, province, merged, since, sort,
+def search(state: State, query, limit, page, date_from, date_to, province, speaker, merged, since, sort,
            facets, match, as_json, color) -> None:
     """Search the index with QUERY and print ranked hits with snippets.
 
     QUERY takes words with or without diacritics, "quoted phrases", AND, OR,
-    NOT, -word, parentheses, and the fields title:, province:, people: and
-    date: (date:2023-10, date:[2023-01 TO 2023-06]). A query may start with
+    NOT, -word, parentheses, and the fields title:, province:, people:,
+    speaker: and date: (date:2023-10, date:[2023-01 TO 2023-06]). A query may start with
     -word. A search with no hits exits with status 0; an unknown province is
     an error.
 
@@ -60,12 +62,14 @@ def search(state: State, query, limit, page, date_from, date_to, province, merge
         searchidx search "chuyen doi so" --from 2023-01 --to 2024-12 --json
         searchidx search "tham nhung hoi lo" --any
         searchidx search "nhan quyen" --since 7d
+        searchidx search 'speaker:"Nguyễn Thị Lan" đất đai'
     """
     from ..gazetteer import unit_names
     from ..search import Searcher
 
     check_text("the query", query)
     check_text("--province", province)
+    check_text("--speaker", speaker)
     date_from = checked_date("--from", date_from)
     date_to = checked_date("--to", date_to)
     since = checked_since("--since", since)
@@ -73,7 +77,8 @@ def search(state: State, query, limit, page, date_from, date_to, province, merge
     with Searcher(index) as searcher:
         results = searcher.search(query, limit=limit, page=page, date_from=date_from,
                                   date_to=date_to, province=province, sort=sort, facets=facets,
-                                  match=match or "auto", merged=merged, since=since)
+                                  match=match or "auto", merged=merged, since=since,
+                                  speaker=speaker)
     for warning in results.warnings:
         output.warn(warning)
     if province and not merged and not results.total:
@@ -124,6 +129,9 @@ def _print_results(results, mode: str, width: int) -> None:
             if lines:
                 page = f"p. {snippet.page}: " if snippet.page is not None else ""
                 lines[0] = " " * len(head) + "… " + page + lines[0].lstrip()
+                if snippet.speaker:  # who is speaking, on its own line above the passage
+                    role = f" ({snippet.role})" if snippet.role else ""
+                    lines.insert(0, " " * len(head) + f"{snippet.speaker}{role}:")
             for line in lines:
                 output.echo(line, mode)
     if results.facets:
@@ -137,10 +145,11 @@ def _print_results(results, mode: str, width: int) -> None:
 @cli.command(cls=DashArgumentCommand)
 @click.argument("doc_id", metavar="ID", shell_complete=complete_ids)
 @click.option("--query", "-q", metavar="QUERY", help="Mark the words of this query in the text.")
+@click.option("--speaker", metavar="NAME", help="Only this speaker's turns (accents optional).")
 @click.option("--json", "as_json", is_flag=True, help="The document as JSON (marks as offsets).")
 @output.color_option
 @pass_state
-def show(state: State, doc_id, query, as_json, color) -> None:
+def show(state: State, doc_id, query, speaker, as_json, color) -> None:
     """Show one document: its metadata and its text.
 
     ID is a document id as `search` prints it, or the path of its file as
@@ -152,18 +161,26 @@ def show(state: State, doc_id, query, as_json, color) -> None:
     \b
         searchidx show 2023/hau-giang-boi-duong-nhan-quyen.txt --query "nhan quyen"
         searchidx show corpus/2023/hau-giang-boi-duong-nhan-quyen.txt
+        searchidx show 2024/hau-giang-hdnd-chat-van-dat-dai.txt --speaker "nguyen thi lan"
     """
     from ..errors import SearchIdxError, quoted
     from ..search import Searcher
 
     check_text("the id", doc_id)
     check_text("--query", query)
+    check_text("--speaker", speaker)
     index = state.open()
     with Searcher(index) as searcher:
         doc = searcher.document(doc_id) or searcher.document(_id_of_path(index, doc_id))
         if doc is None:  # the manifest lists a document the index lost (a killed writer)
             raise SearchIdxError(f"no document with id or path {quoted(doc_id)} in {index.path}")
         marks = searcher.marks(doc["text"], query) if query else []
+        turns = searcher.speaker_turns(doc, speaker) if speaker else None
+    if turns is not None:
+        from .speaking import print_turns
+
+        print_turns(doc, turns, marks, speaker, as_json, output.style_mode(color), output.width())
+        return
     if as_json:
         if query:
             doc["query"] = query

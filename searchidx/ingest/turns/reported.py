@@ -41,11 +41,12 @@ def reported_speaker(paragraph: str, people: Registry) -> Optional[Tuple[Speaker
             speaker, end, role = found
             rest = head[theo.end() + end:]
             comma = re.match(r"[ \t]*(?:,[ \t]*(?P<role>[^,.;:]{0,120}?))?[ \t]*,[ \t]*", rest)
-            if comma and not _is_role(comma.group("role")):
-                comma = re.match(r"[ \t]*,[ \t]*", rest)
+            given = comma.group("role") if comma else None
+            if comma and not _is_role(given):
+                comma, given = re.match(r"[ \t]*,[ \t]*", rest), None
             if comma:
                 said = theo.end() + end + comma.end()
-                return speaker, said, role or (comma.group("role") or "")
+                return speaker, said, role or given or ""
     for verb in _VERB.finditer(head):
         said = verb.end()
         if len(paragraph) - said < _MIN_SAID:
