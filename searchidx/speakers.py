@@ -115,8 +115,9 @@ def hit_snippets(text: str, stored: dict, marks, count: int,
             for snip in make_snippets(text[turn["start"]:turn["end"]], marks, count):
                 snip.start += turn["start"]
                 shown.append(snip)
-        shown.sort(key=lambda s: -len(s.marks))
-        shown = shown[:count]
+        # Passages with the query's words, most first; a turn without them only when none has.
+        marked = [snip for snip in shown if snip.marks]
+        shown = sorted(marked, key=lambda s: -len(s.marks))[:count] if marked else shown[:count]
     else:
         shown = make_snippets(text, marks, count)
     return label_snippets(shown, turns)

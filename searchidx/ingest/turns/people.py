@@ -66,6 +66,9 @@ def find_name(text: str, short_ok: bool = False) -> Optional[Tuple[int, int, boo
             if run[s][2].lower() in SURNAMES and len(run) - s >= 2:
                 end = min(len(run), s + MAX_NAME_WORDS)
                 return run[s][0], run[end - 1][1], True
+            if run[s][2] == "Y" and len(run) - s >= 3:  # Ê Đê and Jrai names: "Y Thanh Hà Niê Kđăm"
+                end = min(len(run), s + MAX_NAME_WORDS + 1)
+                return run[s][0], run[end - 1][1], True
         if short_ok and 1 <= len(run) <= 2 and _after_honorific(before):
             return run[0][0], run[-1][1], False
         i = j

@@ -24,7 +24,7 @@ _VERBS = ("khẳng định", "nhấn mạnh", "cho biết", "cho rằng", "đề
           "quán triệt:", "trả lời:", "chất vấn:")
 _ADVERBS = r"(?:(?:cũng|đã|còn|tiếp tục|thẳng thắn|đều|luôn|một lần nữa|thêm|đồng thời|trước hết)[ \t]+)*"
 _VERB = re.compile(r"(?<![\w])" + _ADVERBS + r"(?P<verb>" + "|".join(re.escape(v) for v in _VERBS) +
-                   r")(?P<sep>[ \t]*[:,]?[ \t]*)")
+                   r")(?:[ \t]+thêm)?(?P<sep>[ \t]*[:,]?[ \t]*)")
 _THEO = re.compile(r"(?:^|,[ \t]+)[Tt]heo[ \t]+")
 _HEAD_CHARS = 260  # the subject and its verb come first
 _MIN_SAID = 20
