@@ -28,6 +28,9 @@ class Hit:
     snippets: List[Snippet] = field(default_factory=list)
     format: Optional[str] = None
     missing: List[str] = field(default_factory=list)  # query words this document lacks
+    # In a record with speaker turns, the turn that ranks it (see searchidx.passages):
+    # {"speaker", "role", "key", "section", "start", "end"}; None otherwise.
+    passage: Optional[dict] = None
 
     def to_dict(self) -> dict:
         out = asdict(self)

@@ -22,7 +22,7 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from .dates import date_key
 from .gazetteer import province_key
-from .turnform import key_terms
+from .turnform import is_transcript, key_terms
 from .storage.fieldformats import FrequencyFormat, PositionsFormat
 from .analysis import (
     folded_analyzer,
@@ -80,6 +80,7 @@ def build_schema(stoplist: Optional[Iterable[str]] = None) -> Schema:
         extra=STORED,
         turns=STORED,  # the speaker turns, as searchidx.turnform declares them
         speakers=KEYWORD(commas=True, lowercase=False),  # each turn's key, and folded
+        transcript=ID,  # "1": the record has labelled turns, ranked by its best (searchidx.passages)
         indexed_at=STORED,
         # indexed_at in microseconds, as a number: `--new` and `--since` find what changed
         # by a range lookup, whose cost follows the number of changed documents.
@@ -136,6 +137,8 @@ def document_fields(doc: Document, indexed_at: float) -> dict:
     if doc.turns:
         fields["turns"] = [dict(turn) for turn in doc.turns]
         fields["speakers"] = ",".join(key_terms(doc.turns))
+        if is_transcript(doc.turns):
+            fields["transcript"] = "1"
     return fields
 
 

@@ -17,6 +17,7 @@ from .matchset import MatchSet, folded_marks, matching_docs, relaxed
 from .results import Hit, SearchResults
 from .schema import stored_text
 from .snippets import Snippet, make_snippets, match_spans, set_pages
+from .passages import named_turn, raise_scores, rerank
 from .speakers import SpeakerSearch, document_turns, hit_snippets, take_speakers
 from .suggest import Suggester
 
@@ -145,6 +146,7 @@ class Searcher:
                     snippets=shown,
                     format=stored.get("format"),
                     missing=found.missing(docnum, self._searcher),
+                    passage=named_turn(self._searcher, stored, found.words, self.weights, speakers.terms),
                 )
             )
         results = SearchResults(text, total, ranked, page, limit, 0.0, warnings=plan.warnings,
@@ -194,6 +196,7 @@ class Searcher:
             self._scorer = ArrayScorer(self._searcher)
         scorer = self._scorer
         mask, scores = scorer.evaluate(found.query)
+        scores = raise_scores(self._searcher, mask, scores, found.words, self.weights)
         if found.allowed is not None:
             import numpy as np  # (loaded with the array scorer already)
 
@@ -218,15 +221,18 @@ class Searcher:
         s = self._searcher
         # (whoosh takes an empty filter for no filter: tiers only when some document has every word)
         every = set(s.docs_for_query(tiers)) if tiers is not None else set()
+        def ranked(res):  # (transcripts ranked by their best turn: see searchidx.passages)
+            return rerank(s, [(h.docnum, h.score) for h in res], found.words, self.weights)
+
         if not every:
             res = self._whoosh_search(found.query, limit=None, filter=found.allowed)
-            return [(h.docnum, h.score) for h in res[end - limit:end]], len(res)
+            return ranked(res)[end - limit:end], len(res)
         # Short keyword queries: documents with every word first, then the rest.
         first = self._whoosh_search(found.query, limit=None, filter=every)
         rest = self._whoosh_search(found.query, limit=None, mask=every)
-        ranked = [(h.docnum, h.score) for h in first[:end]]
-        ranked += [(h.docnum, h.score) for h in rest[:end - len(ranked)]]
-        return ranked[end - limit:], len(first) + len(rest)
+        pairs = ranked(first)[:end]
+        pairs += ranked(rest)[:end - len(pairs)]
+        return pairs[end - limit:], len(first) + len(rest)
 
     def _whoosh_search(self, query: wq.Query, **options):
         """whoosh's search of ``query``, with excluded documents (NOT) as a mask

@@ -5,7 +5,8 @@ A turn is a plain dict, stored with the document (JSON, like every stored field)
 what the speaker said (the label "Đại biểu Nguyễn Thị Lan:" is not part of it),
 ``speaker`` the name as a reader writes it ("Nguyễn Thị Lan"), ``role`` the role as
 the record writes it ("" when none), ``key`` the canonical speaker key and
-``section`` the agenda heading the turn falls under ("" when none).
+``section`` the agenda heading the turn falls under ("" when none) and ``kind`` what
+opened it (see KINDS).
 
 The key is the full name lowercased with canonical tones: "Nguyễn Thị Lan",
 "NGUYỄN THỊ LAN" and "bà Lan" (resolved in the same record) share "nguyễn thị lan".
@@ -18,10 +19,14 @@ from typing import Iterable, List, Optional, Sequence
 
 from .analysis import fold, normalize_token
 
-__all__ = ["TURN_KEYS", "speaker_key", "folded_key", "key_terms", "clean_turns", "turn_at",
+__all__ = ["TURN_KEYS", "KINDS", "is_transcript", "speaker_key", "folded_key", "key_terms", "clean_turns", "turn_at",
            "turns_of", "speaker_text"]
 
-TURN_KEYS = ("start", "end", "speaker", "role", "key", "section")
+TURN_KEYS = ("start", "end", "speaker", "role", "key", "section", "kind")
+# What opened a turn: "label" (a transcript's or minutes' speaker label, or a chair's
+# conclusion) or "reported" (a report's reported speech). A record with labelled turns is a
+# transcript: it is ranked by its best turn (searchidx.passages); a report is ranked as a whole.
+KINDS = ("label", "reported")
 
 
 def speaker_key(name: str) -> str:
@@ -41,6 +46,10 @@ def key_terms(turns: Iterable[dict]) -> List[str]:
             if term not in terms:
                 terms.append(term)
     return terms
+
+
+def is_transcript(turns: Iterable[dict]) -> bool:
+    return any(turn.get("kind") == "label" for turn in turns)
 
 
 def clean_turns(turns: object) -> List[dict]:

@@ -7,6 +7,8 @@ import pytest
 
 from searchidx import Searcher, index_paths, open_index
 
+pytestmark = pytest.mark.usefixtures("scoring_path")  # the whoosh and the array scorer
+
 SESSION = """---
 title: Phiên chất vấn về đất đai
 date: 2024-07-10
@@ -127,3 +129,39 @@ def test_cli_speaker_option_speakers_and_show(index, invoke):
     assert "Sở sẽ chi trả" not in result.output
     result = invoke(index.path, "show", "report.txt", "--speaker", "Lan")
     assert result.exit_code == 1 and "'Lan' has no turn in report.txt" in result.stderr
+
+
+FILLER = ("Tôi thống nhất với báo cáo của Ủy ban nhân dân tỉnh về kết quả phát triển kinh tế, "
+          "thu ngân sách, đầu tư công, giáo dục, văn hóa và an ninh quốc phòng trong năm qua. ")
+SPEECH = "Cử tri xã Hòa An thiếu nước sạch; đề nghị tỉnh đầu tư công trình nước sạch tập trung cho xã."
+NEWS = ("Tỉnh tổ chức hội nghị tổng kết năm với nhiều nội dung: kinh tế, xã hội, giáo dục, y tế, "
+        "văn hóa, quốc phòng. ") * 3 + "Một số xã vùng sâu còn thiếu nước sạch vào mùa khô."
+
+
+def _long_session(labelled: bool) -> str:
+    turns = []
+    for i in range(60):
+        name = f"Đại biểu Nguyễn Văn {['An', 'Bình', 'Cường', 'Dũng', 'Em', 'Phúc'][i % 6]}"
+        turns.append((name + ": " if labelled else "") + FILLER * 4)
+    turns.insert(30, ("Đại biểu Trần Minh Khoa: " if labelled else "") + SPEECH)
+    return "---\ntitle: Kỳ họp thường lệ cuối năm\ndate: 2024-12-05\n---\n" + "\n\n".join(turns) + "\n"
+
+
+@pytest.mark.parametrize("labelled", [True, False])
+def test_a_long_transcript_ranks_by_its_best_turn(tmp_path, labelled):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "session.txt").write_text(_long_session(labelled), encoding="utf-8")
+    (folder / "news.txt").write_text("---\ntitle: Tổng kết năm\ndate: 2024-12-01\n---\n" + NEWS,
+                                     encoding="utf-8")
+    idx = open_index(str(tmp_path / "index"), create=True)
+    index_paths(idx, [str(folder)])
+    with Searcher(idx) as s:
+        results = s.search("nước sạch")
+    if labelled:  # the session's one turn on clean water beats the article's passing mention
+        assert [h.id for h in results.hits] == ["session.txt", "news.txt"]
+        assert results.hits[0].passage["speaker"] == "Trần Minh Khoa"
+        assert results.hits[1].passage is None
+    else:  # the same text without speaker labels is ranked as a whole, as before
+        assert [h.id for h in results.hits] == ["news.txt", "session.txt"]
+        assert all(h.passage is None for h in results.hits)

@@ -40,10 +40,10 @@ class _Turns:
         if turn is not None and turn["end"] > turn["start"]:
             self.turns.append(turn)
 
-    def start(self, speaker: Speaker, role: str, start: int, end: int) -> dict:
+    def start(self, speaker: Speaker, role: str, start: int, end: int, kind: str = "label") -> dict:
         self.people.spoke(speaker)
         return {"start": start, "end": end, "speaker": speaker.name, "role": role,
-                "key": speaker.key, "section": self.section}
+                "key": speaker.key, "section": self.section, "kind": kind}
 
     def line(self, start: int, end: int) -> None:
         text = self.text
@@ -86,7 +86,7 @@ class _Turns:
         found = reported_speaker(line, self.people)
         if found is not None:
             speaker, said, role = found
-            self.turns.append(self.start(speaker, role, start + said, tail))
+            self.turns.append(self.start(speaker, role, start + said, tail, "reported"))
             return
         if stripped.startswith(_CLOSINGS):
             self.conclusion = False
