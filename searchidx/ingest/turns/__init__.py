@@ -53,13 +53,15 @@ class _Turns:
             return
         lead = start + len(line) - len(line.lstrip())
         tail = start + len(line.rstrip())
-        word = header(line)
+        # Labels and header lines have their colon early: most lines of prose skip both.
+        early_colon = ":" in line[:220]
+        word = header(line) if early_colon else None
         if word is not None:
             self.close()
             self.conclusion = False
             self._header(word, line[LABEL_LINE.match(line).end():])
             return
-        label = parse_label(line)
+        label = parse_label(line) if early_colon else None
         if label is not None and (not label.with_verb or label.bulleted):
             self.close()
             self.conclusion = False
@@ -129,7 +131,7 @@ class _Turns:
 def extract_turns(text: str) -> List[dict]:
     """The turns of ``text`` (see searchidx.turnform for what a turn holds), in order."""
     reader = _Turns(text)
-    appositions(text, reader.people)
+    reader.people = Registry(lambda people: appositions(text, people))
     position = 0
     while position <= len(text):
         end = text.find("\n", position)

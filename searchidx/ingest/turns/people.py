@@ -9,7 +9,7 @@ from typing import Dict, List, Optional, Tuple
 
 from ...gazetteer import canonical_province
 from ...turnform import speaker_key
-from ..metadata.names import SURNAMES, is_name_word
+from ..metadata.names import SURNAMES, UPPER, is_name_word
 
 __all__ = ["Speaker", "Registry", "find_name", "title_cased", "alias_form", "HONORIFICS"]
 
@@ -17,7 +17,9 @@ HONORIFICS = {"ông": "m", "bà": "f", "anh": "m", "chị": "f", "cụ": "", "đ
 _PLACE_WORDS = frozenset(["tỉnh", "thành phố", "tp", "tp.", "huyện", "quận", "xã", "phường", "thị xã",
                           "thị trấn", "thôn", "bản", "ấp", "sông", "đường", "phố", "làng", "trường",
                           "viện", "học viện", "đại học", "bệnh viện", "chùa", "đền"])
-_TOKEN = re.compile(r"[^\s,;:()\[\]“”\"]+")
+# A run of capitalized words joined by spaces; its words are checked one by one.
+_CAP_RUN = re.compile(r"(?<!\w)" + UPPER + r"\w*(?:[ \t]+" + UPPER + r"\w*)*")
+_WORD = re.compile(r"\S+")
 MAX_NAME_WORDS = 4
 
 
@@ -44,40 +46,42 @@ def find_name(text: str, short_ok: bool = False) -> Optional[Tuple[int, int, boo
     Title-case words from a surname ("Nguyễn Khắc Định"); with ``short_ok``, 1 or 2
     Title-case words right after an honorific or "Đại biểu" ("bà Lan") count as a short
     name (full False). Place names after "tỉnh", "huyện"... are skipped."""
-    tokens = [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(text)]
-    i = 0
-    while i < len(tokens):
-        if not is_name_word(tokens[i][2]):
-            i += 1
-            continue
-        j = i
-        while j < len(tokens) and is_name_word(tokens[j][2]) and _joined(text, tokens, j, i):
-            j += 1
-        run = tokens[i:j]
-        before = " ".join(t[2].lower() for t in tokens[max(0, i - 2):i])
-        k = 0
-        if _after_place(before):
-            # "tỉnh Sóc Trăng Lâm Minh Sang": the province, then a name; "huyện Châu Thành": a place.
-            k = _place_length(run)
-            if k == 0 and len(run) < 3:
-                i = j
+    for m in _CAP_RUN.finditer(text):
+        run: List[Tuple[int, int, str]] = []
+        for w in _WORD.finditer(m.group(0)):
+            if is_name_word(w.group(0)):
+                run.append((m.start() + w.start(), m.start() + w.end(), w.group(0)))
                 continue
-        for s in range(k, len(run)):
-            if run[s][2].lower() in SURNAMES and len(run) - s >= 2:
-                end = min(len(run), s + MAX_NAME_WORDS)
-                return run[s][0], run[end - 1][1], True
-            if run[s][2] == "Y" and len(run) - s >= 3:  # Ê Đê and Jrai names: "Y Thanh Hà Niê Kđăm"
-                end = min(len(run), s + MAX_NAME_WORDS + 1)
-                return run[s][0], run[end - 1][1], True
-        if short_ok and 1 <= len(run) <= 2 and _after_honorific(before):
-            return run[0][0], run[-1][1], False
-        i = j
+            found = _name_in(text, run, short_ok) if run else None  # "UBND" ends a run
+            if found:
+                return found
+            run = []
+        found = _name_in(text, run, short_ok) if run else None
+        if found:
+            return found
     return None
 
 
-def _joined(text: str, tokens, j: int, i: int) -> bool:
-    """Token j continues the run begun at i: only spaces between it and the one before."""
-    return j == i or not text[tokens[j - 1][1]:tokens[j][0]].strip()
+def _name_in(text: str, run, short_ok: bool) -> Optional[Tuple[int, int, bool]]:
+    before = " ".join(text[max(0, run[0][0] - 24):run[0][0]].lower().split()[-2:])
+    k = 0
+    if _after_place(before):
+        # "tỉnh Sóc Trăng Lâm Minh Sang": the province, then a name; "huyện Châu Thành": a place.
+        k = _place_length(run)
+        if k == 0 and len(run) < 3:
+            return None
+    for s in range(k, len(run)):
+        if run[s][2].lower() in SURNAMES and len(run) - s >= 2:
+            end = min(len(run), s + MAX_NAME_WORDS)
+            if end - s == 2 and canonical_province(text[run[s][0]:run[s + 1][1]]):
+                return None  # "Hà Nội", "Lâm Đồng": a place, not a person
+            return run[s][0], run[end - 1][1], True
+        if run[s][2] == "Y" and len(run) - s >= 3:  # Ê Đê and Jrai names: "Y Thanh Hà Niê Kđăm"
+            end = min(len(run), s + MAX_NAME_WORDS + 1)
+            return run[s][0], run[end - 1][1], True
+    if short_ok and 1 <= len(run) <= 2 and _after_honorific(before):
+        return run[0][0], run[-1][1], False
+    return None
 
 
 def _after_place(before: str) -> bool:
@@ -102,7 +106,10 @@ def _after_honorific(before: str) -> bool:
 class Registry:
     """The speakers of one record, and the references that stand for them."""
 
-    def __init__(self) -> None:
+    def __init__(self, introductions=None) -> None:
+        # introductions(registry): registers the people the record introduces; run on the
+        # first lookup that needs them (most records never make one).
+        self._introductions = introductions
         self.by_key: Dict[str, Speaker] = {}
         self._aliases: Dict[Tuple[str, ...], Optional[str]] = {}  # role words -> key (None: ambiguous)
         self.last_by_gender: Dict[str, str] = {}
@@ -133,8 +140,14 @@ class Registry:
         if speaker.gender:
             self.last_by_gender[speaker.gender] = speaker.key
 
+    def _introduced(self) -> None:
+        introductions, self._introductions = self._introductions, None
+        if introductions is not None:
+            introductions(self)
+
     def short(self, words: str) -> Optional[Speaker]:
         """The one known speaker whose name ends with ``words`` ("Lan", "Thị Lan")."""
+        self._introduced()
         tail = speaker_key(title_cased(words)).split()
         found = [s for s in self.by_key.values() if s.key.split()[-len(tail):] == tail]
         return found[0] if len(found) == 1 else None
@@ -142,6 +155,7 @@ class Registry:
     def by_role(self, text: str, min_words: int = 2) -> Optional[Speaker]:
         """The one speaker a role stands for: the role as registered, or one begun by it,
         or the start of it followed by a place ("... tỉnh Hậu Giang")."""
+        self._introduced()
         words = tuple(alias_form(text))
         if len(words) < min_words:
             return None

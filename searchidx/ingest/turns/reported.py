@@ -13,17 +13,19 @@ import re
 from typing import Optional, Tuple
 
 from .labels import ROLE_FIRST
+from ..metadata.names import UPPER
 from .people import HONORIFICS, Registry, Speaker, find_name
 
 __all__ = ["reported_speaker", "appositions"]
 
 _VERBS = ("khẳng định", "nhấn mạnh", "cho biết", "cho rằng", "đề nghị", "yêu cầu", "nhìn nhận", "nêu rõ",
           "lưu ý", "mong muốn", "kiến nghị", "đề xuất", "chia sẻ", "bày tỏ", "thông tin", "nhận định",
-          "đánh giá", "thừa nhận", "giải thích", "phân tích", "ghi nhận", "biểu dương", "thông báo",
+          "thừa nhận", "giải thích", "phân tích", "ghi nhận", "biểu dương", "thông báo",
           "phát biểu:", "kết luận:", "báo cáo:", "trình bày:", "nói:", "chỉ đạo:", "giải trình:",
           "quán triệt:", "trả lời:", "chất vấn:")
 _ADVERBS = r"(?:(?:cũng|đã|còn|tiếp tục|thẳng thắn|đều|luôn|một lần nữa|thêm|đồng thời|trước hết)[ \t]+)*"
-_VERB = re.compile(r"(?<![\w])" + _ADVERBS + r"(?P<verb>" + "|".join(re.escape(v) for v in _VERBS) +
+# ("đánh giá cao" praises; it reports no words.)
+_VERB = re.compile(r"(?<![\w])" + _ADVERBS + r"(?P<verb>đánh giá(?! cao)|" + "|".join(re.escape(v) for v in _VERBS) +
                    r")(?:[ \t]+thêm)?(?P<sep>[ \t]*[:,]?[ \t]*)")
 _THEO = re.compile(r"(?:^|,[ \t]+)[Tt]heo[ \t]+")
 _HEAD_CHARS = 260  # the subject and its verb come first
@@ -149,4 +151,4 @@ def appositions(text: str, people: Registry) -> None:
 
 
 _MENTION = re.compile(r"(?<!\w)(?P<hon>[Ôô]ng|[Bb]à|[Đđ]ồng chí|[Đđ]ại biểu|[Đđ]ại tá|[Tt]hượng tá|[Tt]rung tá|"
-                      r"[Tt]hiếu tướng|[Tt]rung tướng|[Tt]hượng tướng|[Đđ]ại tướng|ĐB)[ \t]+")
+                      r"[Tt]hiếu tướng|[Tt]rung tướng|[Tt]hượng tướng|[Đđ]ại tướng|ĐB)[ \t]+(?=" + UPPER + ")")
