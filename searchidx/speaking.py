@@ -7,6 +7,7 @@ turns, then meetings, each with their best quote, like TheyWorkForYou's "who say
 """
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Dict, List, Optional
 
@@ -76,7 +77,8 @@ def who_speaks(searcher, weights, query: Optional[str] = None, province: Optiona
 
 def _count(row: SpeakerRow, turn: dict, stored: dict) -> None:
     row.turns += 1
-    if turn["role"] and turn["role"] not in row.roles:
+    # A role written in capitals or with another dash is the same role.
+    if turn["role"] and _role_form(turn["role"]) not in {_role_form(r) for r in row.roles}:
         row.roles.append(turn["role"])
     if stored["id"] not in row._ids:
         row._ids.add(stored["id"])
@@ -85,6 +87,10 @@ def _count(row: SpeakerRow, turn: dict, stored: dict) -> None:
         if date:
             row.first = min(row.first or date, date)
             row.last = max(row.last or date, date)
+
+
+def _role_form(role: str) -> str:
+    return " ".join(re.sub(r"[^\w]+", " ", role.lower()).split())
 
 
 def _quote(row: SpeakerRow, said: str, turn: dict, stored: dict, found: MatchSet) -> None:
