@@ -95,13 +95,17 @@ class SpeakerSearch:
 
     @staticmethod
     def _said(spoken: str, found: MatchSet) -> bool:
+        """Whether ``spoken`` holds what the search asks: every free word (any, for ranked
+        retrieval), and one of the other words it marks (a quoted phrase, its syllables side
+        by side; the words of an OR group) when the query has some."""
         words = found.words
+        others = [w for run in found.marks for w in run if w not in words]
+        if others and not any(match_spans(spoken, [[w]]) for w in others):
+            return False
         if not words:
             return True
-        said = [bool(match_spans(spoken, [[w]])) for w in words]
-        if found.kind in ("all", "folded"):
-            return all(said) and all(bool(match_spans(spoken, [run])) for run in found.marks)
-        return any(said)
+        said = (bool(match_spans(spoken, [[w]])) for w in words)
+        return all(said) if found.kind in ("all", "folded") else any(said)
 
 
 def hit_snippets(text: str, stored: dict, marks, count: int,

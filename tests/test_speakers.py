@@ -165,3 +165,14 @@ def test_a_long_transcript_ranks_by_its_best_turn(tmp_path, labelled):
     else:  # the same text without speaker labels is ranked as a whole, as before
         assert [h.id for h in results.hits] == ["news.txt", "session.txt"]
         assert all(h.passage is None for h in results.hits)
+
+
+def test_a_phrase_or_a_group_must_be_in_the_speakers_turns(index):
+    with Searcher(index) as s:
+        # "chi trả bồi thường" is Phước's; Lan says "bồi thường" but not the phrase.
+        assert s.search('speaker:"Nguyễn Thị Lan" "chi trả bồi thường"').total == 0
+        assert ids(s.search('speaker:"Lê Hữu Phước" "chi trả bồi thường"')) == ["session.txt"]
+        assert s.search('speaker:"Nguyễn Thị Lan" (y tế OR bác sĩ)').total == 0
+        assert ids(s.search('speaker:"Nguyễn Thị Lan" (phường OR bác sĩ)')) == ["session.txt"]
+        only = s.search('speaker:"Nguyễn Thị Lan"')
+    assert ids(only) == ["session.txt"] and only.hits[0].snippets[0].speaker == "Nguyễn Thị Lan"
