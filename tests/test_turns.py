@@ -92,3 +92,10 @@ def test_sections_stage_directions_and_interruptions():
 ])
 def test_text_with_no_speaker_stays_unattributed(text):
     assert extract_turns(text) == []
+
+
+def test_attribution_on_the_held_out_set():
+    heldout = Path(__file__).resolve().parent / "data" / "turns" / "heldout.txt"
+    figures = score(read_labelled(heldout), extract_turns)["all"]
+    assert figures["turns"] >= 20
+    assert figures["precision"] >= 0.95 and figures["recall"] >= 0.95, figures
