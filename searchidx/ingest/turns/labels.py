@@ -77,7 +77,8 @@ def parse_label(line: str) -> Optional[Label]:
             honorific = " ".join(words[-size:])
             before = " ".join(before.split()[:-size])
             break
-    if before and (before.split()[0].lower() not in ROLE_FIRST or not before[0].isupper()):
+    if before and (before.split()[0].lower() not in ROLE_FIRST or not before[0].isupper()
+                   or any(c.isdigit() for c in before)):  # "… WILTravel143 Nguyễn Văn Trỗi": an address
         return None
     if after and after[0] not in ",-–—(" :
         return None
