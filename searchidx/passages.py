@@ -15,7 +15,7 @@ from whoosh import query as wq
 
 from .matchset import matching_docs
 from .snippets import match_spans
-from .turnform import clean_turns, turns_of
+from .turnform import clean_turns, is_transcript, turns_of
 
 __all__ = ["turn_documents", "best_turn", "raise_scores", "rerank", "named_turn"]
 
@@ -91,9 +91,11 @@ def rerank(searcher, ranked: List[Tuple[int, float]], words, weights) -> List[Tu
 
 
 def named_turn(searcher, stored: dict, words, weights, speakers: Sequence[str] = ()) -> Optional[dict]:
-    """The best turn of a hit (its speaker, role, section and offsets), or None; with
-    ``speakers`` (keys), the best of theirs."""
+    """The best turn of a transcript hit (its speaker, role, section and offsets), or None;
+    with ``speakers`` (keys), the best of theirs."""
     turns = clean_turns(stored.get("turns"))
+    if not is_transcript(turns):
+        return None  # a report is ranked as a whole: no turn ranks it
     if speakers:
         turns = turns_of(turns, speakers)
     if not turns:
