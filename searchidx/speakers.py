@@ -21,14 +21,18 @@ from .turnform import clean_turns, speaker_key, speaker_text, turn_at, turns_of
 
 __all__ = ["SpeakerSearch", "take_speakers", "speaker_terms", "label_snippets", "hit_snippets"]
 
-_SPEAKER = re.compile(r'(?<![\w-])speaker:(?:"(?P<quoted>[^"]*)"?|(?P<word>[^\s()"]+))', re.IGNORECASE)
+_SPEAKER = re.compile(r'(?<![\w-])(?P<neg>-?)speaker:(?:"(?P<quoted>[^"]*)"?|(?P<word>[^\s()"]+))',
+                      re.IGNORECASE)
+NOT_SPEAKER = "-speaker: is not supported (a speaker's words can only be kept, not excluded): ignored"
 
 
 def take_speakers(text: str) -> Tuple[str, List[str]]:
-    """The query without its ``speaker:`` parts, and the names they give."""
-    names = [(m.group("quoted") if m.group("quoted") is not None else m.group("word")).strip()
+    """The query without its ``speaker:`` parts, and the names they give (a ``-speaker:``
+    gives None, for a warning)."""
+    names = [None if m.group("neg") else
+             (m.group("quoted") if m.group("quoted") is not None else m.group("word")).strip()
              for m in _SPEAKER.finditer(text or "")]
-    return _SPEAKER.sub(" ", text or "").strip(), [n for n in names if n]
+    return _SPEAKER.sub(" ", text or "").strip(), [n for n in names if n != ""]
 
 
 def speaker_terms(reader, name: str) -> List[str]:
@@ -56,10 +60,10 @@ def speaker_terms(reader, name: str) -> List[str]:
 class SpeakerSearch:
     """The speakers a search is kept to (none: an ordinary search)."""
 
-    def __init__(self, reader, names: Sequence[str]):
-        self.names = list(names)
+    def __init__(self, reader, names: Sequence[Optional[str]]):
+        self.warnings: List[str] = [NOT_SPEAKER] if None in names else []
+        self.names = [n for n in names if n is not None]
         self.terms: List[str] = []
-        self.warnings: List[str] = []
         for name in self.names:
             terms = speaker_terms(reader, name)
             if not terms:

@@ -176,3 +176,11 @@ def test_a_phrase_or_a_group_must_be_in_the_speakers_turns(index):
         assert ids(s.search('speaker:"Nguyễn Thị Lan" (phường OR bác sĩ)')) == ["session.txt"]
         only = s.search('speaker:"Nguyễn Thị Lan"')
     assert ids(only) == ["session.txt"] and only.hits[0].snippets[0].speaker == "Nguyễn Thị Lan"
+
+
+def test_a_negated_speaker_is_a_warning_not_words(index):
+    with Searcher(index) as s:
+        results = s.search('đất đai -speaker:"Nguyễn Thị Lan"')
+        plain = s.search("đất đai")
+    assert ids(results) == ids(plain)
+    assert any("-speaker: is not supported" in w for w in results.warnings)
