@@ -23,9 +23,11 @@ _VERBS = ("khẳng định", "nhấn mạnh", "cho biết", "cho rằng", "đề
           "thừa nhận", "giải thích", "phân tích", "ghi nhận", "biểu dương", "thông báo",
           "phát biểu:", "kết luận:", "báo cáo:", "trình bày:", "nói:", "chỉ đạo:", "giải trình:",
           "quán triệt:", "trả lời:", "chất vấn:")
-_ADVERBS = r"(?:(?:cũng|đã|còn|tiếp tục|thẳng thắn|đều|luôn|một lần nữa|thêm|đồng thời|trước hết)[ \t]+)*"
+# Adverbs between the subject and its verb ("cũng thẳng thắn nhìn nhận"): taken off the subject.
+_ADVERBS = re.compile(r"(?:[ \t]+(?:cũng|đã|còn|tiếp tục|thẳng thắn|đều|luôn|một lần nữa|thêm|đồng thời|"
+                      r"trước hết))+[ \t]*$")
 # ("đánh giá cao" praises; it reports no words.)
-_VERB = re.compile(r"(?<![\w])" + _ADVERBS + r"(?P<verb>đánh giá(?! cao)|" + "|".join(re.escape(v) for v in _VERBS) +
+_VERB = re.compile(r"(?<![\w])(?P<verb>đánh giá(?! cao)|" + "|".join(re.escape(v) for v in _VERBS) +
                    r")(?:[ \t]+thêm)?(?P<sep>[ \t]*[:,]?[ \t]*)")
 _THEO = re.compile(r"(?:^|,[ \t]+)[Tt]heo[ \t]+")
 _HEAD_CHARS = 260  # the subject and its verb come first
@@ -54,7 +56,7 @@ def reported_speaker(paragraph: str, people: Registry) -> Optional[Tuple[Speaker
         if len(paragraph) - said < _MIN_SAID:
             continue
         for start in _clause_starts(head, verb.start()):
-            subject = head[start:verb.start()].strip()
+            subject = _ADVERBS.sub("", head[start:verb.start()]).strip()
             found = _subject(subject, people)
             if found is not None:
                 return found[0], said, found[1]
