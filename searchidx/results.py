@@ -34,6 +34,9 @@ class Hit:
     issuer: str = ""
     signer: str = ""
     copies: List[dict] = field(default_factory=list)  # other documents of the same text
+    # In a record with speaker turns, the turn that ranks it (see searchidx.passages):
+    # {"speaker", "role", "key", "section", "start", "end"}; None otherwise.
+    passage: Optional[dict] = None
 
     def to_dict(self) -> dict:
         out = asdict(self)

@@ -23,6 +23,7 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from .dates import date_key
 from .gazetteer import province_key
 from .official_fields import official_fields, official_values
+from .turnform import is_transcript, key_terms
 from .storage.fieldformats import FrequencyFormat, PositionsFormat
 from .analysis import (
     folded_analyzer,
@@ -79,6 +80,9 @@ def build_schema(stoplist: Optional[Iterable[str]] = None) -> Schema:
         agencies=KEYWORD(stored=True, commas=True, lowercase=False),
         extra=STORED,
         **official_fields(lambda: _phrase_text(folded), lambda: _ranked_text(syllables)),
+        turns=STORED,  # the speaker turns, as searchidx.turnform declares them
+        speakers=KEYWORD(commas=True, lowercase=False),  # each turn's key, and folded
+        transcript=ID,  # "1": the record has labelled turns, ranked by its best (searchidx.passages)
         indexed_at=STORED,
         # indexed_at in microseconds, as a number: `--new` and `--since` find what changed
         # by a range lookup, whose cost follows the number of changed documents.
@@ -133,6 +137,11 @@ def document_fields(doc: Document, indexed_at: float) -> dict:
     if doc.agencies:
         fields["agencies"] = ",".join(doc.agencies)
     fields.update(official_values(doc))
+    if doc.turns:
+        fields["turns"] = [dict(turn) for turn in doc.turns]
+        fields["speakers"] = ",".join(key_terms(doc.turns))
+        if is_transcript(doc.turns):
+            fields["transcript"] = "1"
     return fields
 
 

@@ -20,6 +20,8 @@ from .query.official import official_filters
 from .results import Hit, SearchResults
 from .schema import stored_text
 from .snippets import Snippet, make_snippets, match_spans, set_pages
+from .passages import named_turn, raise_scores, rerank
+from .speakers import SpeakerSearch, document_turns, hit_snippets, take_speakers
 from .suggest import Suggester
 
 __all__ = ["Hit", "SearchResults", "Searcher", "search", "Snippet", "make_snippets", "match_spans"]
@@ -99,6 +101,7 @@ class Searcher:
         issuer: Optional[str] = None,
         signer: Optional[str] = None,
         collapse: bool = True,
+        speaker: Optional[str] = None,
     ) -> SearchResults:
         """Run ``text`` (query language of searchidx.query) and return one page of hits.
 
@@ -110,6 +113,8 @@ class Searcher:
         the documents indexed or changed after it. ``doc_type``, ``number``, ``issuer``
         and ``signer`` filter by the national layout (as type:, number:, … do). With
         ``collapse``, copies of one report are one hit listing them (searchidx.collapse).
+        ``speaker`` (or speaker: in the query) keeps the words to what that speaker said
+        (see searchidx.speakers).
         """
         started = time.perf_counter()
         if limit < 1 or page < 1:
@@ -123,13 +128,17 @@ class Searcher:
         if province:
             filters.append(province_query(province, merged=merged, reader=reader))
         filters += official_filters(type=doc_type, number=number, issuer=issuer, signer=signer)
-        plan = build_query(reader, text, self.weights, filters, match, merged=merged)
+        text, named = take_speakers(text)
+        speakers = SpeakerSearch(reader, named + ([speaker] if speaker else []))
+        plan = build_query(reader, text, self.weights, filters + speakers.filters(), match, merged=merged)
+        plan.warnings += speakers.warnings
         only = self.changed_since(since) if since is not None else None
-        found = MatchSet.as_asked(plan).within(only)
+        found = speakers.verify(self._searcher, MatchSet.as_asked(plan).within(only))
         run = self._collapsed if collapse else self._run
         hits, total = run(plan, found, limit, page, sort)
-        # (Restricted to recent documents, "no document has every word" would not be true.)
-        if not total and only is None:
+        # (Restricted to recent documents or to a speaker, "no document has every word"
+        # would not be true.)
+        if not total and only is None and not speakers.active:
             relaxed_set = relaxed(self._searcher, plan)
             if relaxed_set is not None:
                 found = relaxed_set.within(only)
@@ -138,7 +147,8 @@ class Searcher:
         ranked = []
         for rank, (docnum, score) in enumerate(hits, start=(page - 1) * limit + 1):
             stored = self._searcher.stored_fields(docnum)
-            shown = make_snippets(stored_text(stored), found.marks, snippets) if snippets else []
+            shown = hit_snippets(stored_text(stored), stored, found.marks, snippets, speakers) \
+                if snippets else []
             set_pages(shown, (stored.get("extra") or {}).get("pages"))
             ranked.append(
                 Hit(
@@ -154,6 +164,7 @@ class Searcher:
                     missing=found.missing(docnum, self._searcher),
                     **official_hit(stored),
                     copies=[copy_entry(self._searcher.stored_fields(c)) for c in copies.get(docnum, [])],
+                    passage=named_turn(self._searcher, stored, found.words, self.weights, speakers.terms),
                 )
             )
         results = SearchResults(text, total, ranked, page, limit, 0.0, warnings=plan.warnings,
@@ -212,6 +223,7 @@ class Searcher:
             self._scorer = ArrayScorer(self._searcher)
         scorer = self._scorer
         mask, scores = scorer.evaluate(found.query)
+        scores = raise_scores(self._searcher, mask, scores, found.words, self.weights)
         if found.allowed is not None:
             import numpy as np  # (loaded with the array scorer already)
 
@@ -236,15 +248,18 @@ class Searcher:
         s = self._searcher
         # (whoosh takes an empty filter for no filter: tiers only when some document has every word)
         every = set(s.docs_for_query(tiers)) if tiers is not None else set()
+        def ranked(res):  # (transcripts ranked by their best turn: see searchidx.passages)
+            return rerank(s, [(h.docnum, h.score) for h in res], found.words, self.weights)
+
         if not every:
             res = self._whoosh_search(found.query, limit=None, filter=found.allowed)
-            return [(h.docnum, h.score) for h in res[end - limit:end]], len(res)
+            return ranked(res)[end - limit:end], len(res)
         # Short keyword queries: documents with every word first, then the rest.
         first = self._whoosh_search(found.query, limit=None, filter=every)
         rest = self._whoosh_search(found.query, limit=None, mask=every)
-        ranked = [(h.docnum, h.score) for h in first[:end]]
-        ranked += [(h.docnum, h.score) for h in rest[:end - len(ranked)]]
-        return ranked[end - limit:], len(first) + len(rest)
+        pairs = ranked(first)[:end]
+        pairs += ranked(rest)[:end - len(pairs)]
+        return pairs[end - limit:], len(first) + len(rest)
 
     def _whoosh_search(self, query: wq.Query, **options):
         """whoosh's search of ``query``, with excluded documents (NOT) as a mask
@@ -292,6 +307,16 @@ class Searcher:
         stored["people"] = [p for p in (stored.get("people") or "").split(",") if p]
         stored["agencies"] = [a for a in (stored.get("agencies") or "").split(",") if a]
         return with_layout(stored)
+
+    def speaker_turns(self, doc: dict, name: str) -> List[dict]:
+        """The turns of a document (as :meth:`document` gives it) where ``name`` speaks."""
+        return document_turns(self._searcher.reader(), doc, name)
+
+    def speakers(self, query: Optional[str] = None, **filters) -> list:
+        """Every speaker, or who says ``query`` the most (see searchidx.speaking)."""
+        from .speaking import who_speaks
+
+        return who_speaks(self._searcher, self.weights, query, **filters)
 
     def marks(self, text: str, query: str, match: str = "auto") -> List[Tuple[int, int]]:
         """[start, end) spans of ``text`` that ``query`` matches (for showing a whole document)."""

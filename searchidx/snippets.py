@@ -25,9 +25,12 @@ class Snippet:
     marks: List[Tuple[int, int]]
     start: int  # offset of the passage in the document text
     page: Optional[int] = None  # for paged documents (PDF): the page of its first mark
+    speaker: Optional[str] = None  # who is speaking there (see searchidx.speakers), None: unattributed
+    role: Optional[str] = None  # their role as the record writes it
 
     def to_dict(self) -> dict:
-        out = {"text": self.text, "marks": [list(m) for m in self.marks], "start": self.start}
+        out = {"text": self.text, "marks": [list(m) for m in self.marks], "start": self.start,
+               "speaker": self.speaker, "role": self.role}
         if self.page is not None:
             out["page"] = self.page
         return out

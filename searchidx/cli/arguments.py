@@ -1,7 +1,7 @@
 """Checks of command arguments, arguments that start with "-", and shell completion of ids."""
 from __future__ import annotations
 
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Tuple
 
 import click
 

@@ -20,6 +20,8 @@ from .group import State, cli, pass_state
 @click.option("--from", "date_from", metavar="DATE", help="Earliest date: YYYY, YYYY-MM or YYYY-MM-DD.")
 @click.option("--to", "date_to", metavar="DATE", help="Latest date (a month or year includes all of it).")
 @click.option("--province", metavar="NAME", help="Only this province (accents optional).")
+@click.option("--speaker", metavar="NAME",
+              help="Only words this speaker said (a full name or its last words, accents optional).")
 @click.option("--merged", is_flag=True,
               help="With a province: the whole unit it belongs to since the 2025 merger "
               "(Tuyên Quang finds the former Hà Giang, and back).")
@@ -36,13 +38,13 @@ from .group import State, cli, pass_state
 @click.option("--json", "as_json", is_flag=True, help="One JSON document: hits, marks, facets.")
 @output.color_option
 @pass_state
-def search(state: State, query, limit, page, date_from, date_to, province, merged, since, sort,
+def search(state: State, query, limit, page, date_from, date_to, province, speaker, merged, since, sort,
            facets, doc_type, number, issuer, signer, collapse, match, as_json, color) -> None:
     """Search the index with QUERY and print ranked hits with snippets.
 
     QUERY takes words with or without diacritics, "quoted phrases", AND, OR,
     NOT, -word, parentheses, and the fields title:, province:, people:,
-    date: (date:2023-10, date:[2023-01 TO 2023-06]), and type:, number:,
+    speaker: and date: (date:2023-10, date:[2023-01 TO 2023-06]), and type:, number:,
     issuer:, signer: for official documents (type:"biên bản", number:123/BC-UBND). A query may start with
     -word. A search with no hits exits with status 0; an unknown province is
     an error.
@@ -65,6 +67,7 @@ def search(state: State, query, limit, page, date_from, date_to, province, merge
         searchidx search "nhan quyen" --since 7d
         searchidx search 'type:"biên bản" issuer:"ubnd tinh ha giang"'
         searchidx search "quyen con nguoi" --type "bao cao" --facets
+        searchidx search 'speaker:"Nguyễn Thị Lan" đất đai'
     """
     from ..gazetteer import unit_names
     from ..search import Searcher
@@ -72,7 +75,7 @@ def search(state: State, query, limit, page, date_from, date_to, province, merge
     check_text("the query", query)
     check_text("--province", province)
     for option, value in (("--type", doc_type), ("--number", number), ("--issuer", issuer),
-                          ("--signer", signer)):
+                          ("--signer", signer), ("--speaker", speaker)):
         check_text(option, value)
     date_from = checked_date("--from", date_from)
     date_to = checked_date("--to", date_to)
@@ -83,7 +86,7 @@ def search(state: State, query, limit, page, date_from, date_to, province, merge
                                   date_to=date_to, province=province, sort=sort, facets=facets,
                                   match=match or "auto", merged=merged, since=since,
                                   doc_type=doc_type, number=number, issuer=issuer, signer=signer,
-                                  collapse=collapse)
+                                  collapse=collapse, speaker=speaker)
     for warning in results.warnings:
         output.warn(warning)
     if province and not merged and not results.total:
@@ -139,6 +142,9 @@ def _print_results(results, mode: str, width: int) -> None:
             if lines:
                 page = f"p. {snippet.page}: " if snippet.page is not None else ""
                 lines[0] = " " * len(head) + "… " + page + lines[0].lstrip()
+                if snippet.speaker:  # who is speaking, on its own line above the passage
+                    role = f" ({snippet.role})" if snippet.role else ""
+                    lines.insert(0, " " * len(head) + f"{snippet.speaker}{role}:")
             for line in lines:
                 output.echo(line, mode)
     if results.facets:
@@ -152,10 +158,11 @@ def _print_results(results, mode: str, width: int) -> None:
 @cli.command(cls=DashArgumentCommand)
 @click.argument("doc_id", metavar="ID", shell_complete=complete_ids)
 @click.option("--query", "-q", metavar="QUERY", help="Mark the words of this query in the text.")
+@click.option("--speaker", metavar="NAME", help="Only this speaker's turns (accents optional).")
 @click.option("--json", "as_json", is_flag=True, help="The document as JSON (marks as offsets).")
 @output.color_option
 @pass_state
-def show(state: State, doc_id, query, as_json, color) -> None:
+def show(state: State, doc_id, query, speaker, as_json, color) -> None:
     """Show one document: its metadata and its text.
 
     ID is a document id as `search` prints it, or the path of its file as
@@ -167,6 +174,7 @@ def show(state: State, doc_id, query, as_json, color) -> None:
     \b
         searchidx show 2023/hau-giang-boi-duong-nhan-quyen.txt --query "nhan quyen"
         searchidx show corpus/2023/hau-giang-boi-duong-nhan-quyen.txt
+        searchidx show 2024/hau-giang-hdnd-chat-van-dat-dai.txt --speaker "nguyen thi lan"
     """
     from ..errors import SearchIdxError, quoted
     from ..search import Searcher
@@ -174,16 +182,23 @@ def show(state: State, doc_id, query, as_json, color) -> None:
 
     check_text("the id", doc_id)
     check_text("--query", query)
+    check_text("--speaker", speaker)
     index = state.open()
     with Searcher(index) as searcher:
         doc = (document_record(searcher, doc_id, query)
                or document_record(searcher, _id_of_path(index, doc_id), query))
         if doc is None:  # the manifest lists a document the index lost (a killed writer)
             raise SearchIdxError(f"no document with id or path {quoted(doc_id)} in {index.path}")
+        turns = searcher.speaker_turns(doc, speaker) if speaker else None
+    marks = doc.get("marks") or []
+    if turns is not None:
+        from .speaking import print_turns
+
+        print_turns(doc, turns, marks, speaker, as_json, output.style_mode(color), output.width())
+        return
     if as_json:
         output.json_out(doc)
         return
-    marks = doc.get("marks") or []
     mode = output.style_mode(color)
     width = output.width()
     title = doc.get("title") or doc["id"]

@@ -13,6 +13,7 @@ from ..gazetteer import canonical_province
 from .discovery import SourceFile
 from .metadata import extract_metadata
 from .official import apply_layout, read_official
+from .turns import extract_turns
 
 TITLE_MAX_CHARS = 120
 
@@ -43,6 +44,8 @@ class Document:
     signer_authority: str = ""  # "TM. Ủy ban nhân dân; KT. Chủ tịch"
     recipients: List[str] = field(default_factory=list)
     roles: Dict[str, str] = field(default_factory=dict)  # person -> title as the text gives it
+    # Who says what: plain dicts with offsets into ``text`` (see searchidx.turnform).
+    turns: List[dict] = field(default_factory=list)
 
 
 _SENTENCE_END = re.compile(r"[.!?…](?=\s|$)")
@@ -169,5 +172,6 @@ def build_document(
         format=src.format,
         content_hash=content_hash,
         extra=extra,
+        turns=extract_turns(text),
     )
     return apply_layout(document, layout, keep_title=title_given, given=given)

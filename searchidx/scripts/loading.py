@@ -21,7 +21,7 @@ else:  # pragma: no cover - exercised on older Pythons only
 __all__ = ["OPTION_KEYS", "ScriptQuery", "Script", "load_script", "parse_script"]
 
 OPTION_KEYS = ("limit", "page", "from", "to", "province", "merged", "since", "sort", "facets", "snippets",
-               "any", "all", "type", "number", "issuer", "signer", "collapse")
+               "any", "all", "type", "number", "issuer", "signer", "collapse", "speaker")
 
 
 @dataclass
@@ -202,9 +202,9 @@ def _option(key: str, value: Any):
         if not isinstance(value, str):
             raise ValueError(f"must be a date like 2025-06-01 or a span like 7d, not {value!r}")
         return key, parse_since(value)
-    if key == "province":
+    if key in ("province", "speaker"):
         if not isinstance(value, str) or not value.strip():
-            raise ValueError(f"must be a province name, not {value!r}")
+            raise ValueError(f"must be a {key} name, not {value!r}")
         return key, value
     if key in ("type", "number", "issuer", "signer"):
         if not isinstance(value, str) or not value.strip():

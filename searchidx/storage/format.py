@@ -14,7 +14,8 @@ Format 5: all-caps runs of text are segmented lowercased, so the word fields of 
 and `indexed_us` (when each document's current version was first indexed) is a sortable field.
 Format 6: documents in the national layout have their type, number, issuer and signer as
 fields (searchable, filterable, faceted), and every document a sketch of its text by which
-copies of one report are shown as one hit.
+copies of one report are shown as one hit; speaker turns are stored (``turns``, see
+searchidx.turnform) and their speaker keys indexed (``speakers``).
 
 Both files are JSON and are only ever replaced whole, atomically
 (see :func:`searchidx.storage.durable.write_atomically`).
