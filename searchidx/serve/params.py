@@ -1,7 +1,8 @@
 """A request's search options: read from the URL, checked and bounded.
 
 The names are the CLI's options (``q`` is the query; ``from``, ``to``, ``province``,
-``merged``, ``since``, ``sort``, ``facets``, ``match``, ``limit``, ``page``), and the
+``merged``, ``since``, ``sort``, ``facets``, ``match``, ``type``, ``number``, ``issuer``,
+``signer``, ``speaker``, ``collapse``, ``limit``, ``page``), and the
 messages are the CLI's. Bounds keep one request cheap: the query's length, the page
 size and how deep paging goes.
 """
@@ -93,9 +94,15 @@ def search_request(params: Mapping[str, str], facets_default: bool = False) -> S
         "sort": _choice(params, "sort", ("score", "date"), "score"),
         "facets": _flag(params, "facets") if "facets" in params else facets_default,
         "match": _choice(params, "match", ("auto", "all", "any"), "auto"),
+        "doc_type": bounded_text("type", params.get("type"), 100),
+        "number": bounded_text("number", params.get("number"), 100),
+        "issuer": bounded_text("issuer", params.get("issuer"), 200),
+        "signer": bounded_text("signer", params.get("signer"), 100),
+        "speaker": bounded_text("speaker", params.get("speaker"), 100),
+        "collapse": _flag(params, "collapse") if "collapse" in params else True,
     }
     # (defaults left out: the form sends them all, and the URL to share stays short)
-    defaults = {"sort": "score", "match": "auto", "page": "1", "merged": "0"}
+    defaults = {"sort": "score", "match": "auto", "page": "1", "merged": "0", "collapse": "1"}
     raw = {k: v.strip() for k, v in params.items()
            if isinstance(v, str) and v.strip() and defaults.get(k) != v.strip()}
     return SearchRequest(q=q, options=options, raw=raw)

@@ -18,7 +18,8 @@ __all__ = ["FACET_LABELS", "NOTICES", "marked", "url_with", "facet_groups", "act
 
 # The facets the library reports, with their Vietnamese names; any other is shown by its own name.
 FACET_LABELS = {"province": "Tỉnh/thành", "year": "Năm", "type": "Loại văn bản",
-                "issuer": "Cơ quan ban hành", "signer": "Người ký", "speaker": "Người phát biểu"}
+                "issuer": "Cơ quan ban hành", "signer": "Người ký", "speaker": "Người phát biểu",
+                "people": "Người", "agencies": "Cơ quan"}
 # What the page says when the hits were not found as asked (searchidx.results.MATCH_KINDS).
 NOTICES = {"any": "câu hỏi được xếp hạng theo mức liên quan: văn bản có bất kỳ từ nào.",
            "folded": "không văn bản nào có các từ đúng như đã gõ có dấu; đây là kết quả không "
@@ -83,6 +84,9 @@ def facet_groups(facets: Dict[str, Dict[str, int]], params: Mapping[str, str],
             elif name == "year":
                 on = params.get("from") == value and params.get("to") == value
                 link = url_with("/", params, from_=None if on else value, to=None if on else value)
+            elif name in ("type", "issuer"):  # the search's own options, shown as chips
+                on = params.get(name) == value
+                link = url_with("/", params, **{name: None if on else value})
             else:
                 term = _field_term(name, value)
                 on = term in q
@@ -106,6 +110,10 @@ def active_filters(params: Mapping[str, str]) -> List[Tuple[str, str]]:
         out.append((f"Thời gian: {span}", url_with("/", params, from_=None, to=None)))
     if params.get("since"):
         out.append((f"Mới từ: {params['since']}", url_with("/", params, since=None)))
+    for name, label in (("type", "Loại văn bản"), ("number", "Số"), ("issuer", "Cơ quan ban hành"),
+                        ("signer", "Người ký"), ("speaker", "Người phát biểu")):
+        if params.get(name):
+            out.append((f"{label}: {params[name]}", url_with("/", params, **{name: None})))
     return out
 
 
