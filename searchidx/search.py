@@ -128,6 +128,7 @@ class Searcher:
         if province:
             filters.append(province_query(province, merged=merged, reader=reader))
         filters += official_filters(type=doc_type, number=number, issuer=issuer, signer=signer)
+        asked = text  # as typed, speaker: included: what the results say they answer
         text, named = take_speakers(text)
         speakers = SpeakerSearch(reader, named + ([speaker] if speaker else []))
         plan = build_query(reader, text, self.weights, filters + speakers.filters(), match, merged=merged)
@@ -167,7 +168,7 @@ class Searcher:
                     passage=named_turn(self._searcher, stored, found.words, self.weights, speakers.terms),
                 )
             )
-        results = SearchResults(text, total, ranked, page, limit, 0.0, warnings=plan.warnings,
+        results = SearchResults(asked, total, ranked, page, limit, 0.0, warnings=plan.warnings,
                                 match=found.kind, words=[w.text for w in found.words],
                                 notice=found.notice, collapsed=getattr(hits, "folded", 0))
         if facets:

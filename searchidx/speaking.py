@@ -77,9 +77,8 @@ def who_speaks(searcher, weights, query: Optional[str] = None, province: Optiona
 
 def _count(row: SpeakerRow, turn: dict, stored: dict) -> None:
     row.turns += 1
-    # A role written in capitals or with another dash is the same role.
-    if turn["role"] and _role_form(turn["role"]) not in {_role_form(r) for r in row.roles}:
-        row.roles.append(turn["role"])
+    if turn["role"]:
+        _add_role(row.roles, turn["role"])
     if stored["id"] not in row._ids:
         row._ids.add(stored["id"])
         row.meetings += 1
@@ -90,7 +89,22 @@ def _count(row: SpeakerRow, turn: dict, stored: dict) -> None:
 
 
 def _role_form(role: str) -> str:
-    return " ".join(re.sub(r"[^\w]+", " ", role.lower()).split())
+    return " ".join(re.sub(r"[^\w]+", " ", role.lower()).split()) + " "
+
+
+def _add_role(roles: List[str], role: str) -> None:
+    """Add ``role`` unless the list says it already: a role written in capitals or with
+    another dash is the same role, and a bare "Chủ tọa" or "Đại biểu" says less than
+    "Chủ tọa - Chủ tịch HĐND tỉnh" (which takes its place when it comes later)."""
+    form = _role_form(role)
+    for index, known in enumerate(roles):
+        known_form = _role_form(known)
+        if known_form.startswith(form):
+            return
+        if form.startswith(known_form):
+            roles[index] = role
+            return
+    roles.append(role)
 
 
 def _quote(row: SpeakerRow, said: str, turn: dict, stored: dict, found: MatchSet) -> None:
