@@ -11,7 +11,6 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from ..errors import QueryError, quoted
-from ..showing import document_record
 from .params import bounded_text, checked_id, search_request
 from .openapi import openapi_schema
 
@@ -47,8 +46,7 @@ def api_search(request: Request) -> JSON:
 def api_document(request: Request) -> JSON:
     doc_id = checked_id(request.path_params["doc_id"])
     query = bounded_text("the query", request.query_params.get("q"))
-    with request.app.state.pool.searcher() as searcher:
-        doc = document_record(searcher, doc_id, query)
+    doc = request.app.state.pool.document(doc_id, query)
     if doc is None:
         raise UnknownDocument(f"no document with id {quoted(doc_id)} in the index")
     return JSON(doc)

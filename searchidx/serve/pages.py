@@ -14,7 +14,6 @@ from starlette.responses import Response
 
 from ..errors import QueryError, SearchIdxError, quoted
 from ..scripts import QueryResult, ScriptQuery, write_results
-from ..showing import document_record
 from .params import MAX_PAGE, bounded_text, checked_id, search_request
 from .render import (NOTICES, active_filters, document_paragraphs, facet_groups, page_links,
                      url_with)
@@ -75,8 +74,7 @@ def search_page(request: Request) -> Response:
 def document_page(request: Request) -> Response:
     doc_id = checked_id(request.path_params["doc_id"])
     query = bounded_text("the query", request.query_params.get("q"))
-    with request.app.state.pool.searcher() as searcher:
-        doc = document_record(searcher, doc_id, query)
+    doc = request.app.state.pool.document(doc_id, query)
     if doc is None:
         return _render(request, "search.html", {
             "params": {}, "results": None, "sorts": SORTS, "matches": MATCHES, "stats": {},

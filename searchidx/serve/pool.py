@@ -16,11 +16,12 @@ from __future__ import annotations
 import threading
 from contextlib import contextmanager
 from collections import OrderedDict
-from typing import Dict, Hashable, Iterator, List, Tuple
+from typing import Dict, Hashable, Iterator, List, Optional, Tuple
 
 from ..index import Index, open_index
 from ..results import SearchResults
 from ..search import Searcher
+from ..showing import document_record
 
 __all__ = ["SearcherPool", "DEFAULT_POOL_SIZE", "DEFAULT_CACHE"]
 
@@ -55,6 +56,11 @@ class SearcherPool:
                 while len(self._cache) > self._cache_size:
                     self._cache.popitem(last=False)
         return results
+
+    def document(self, doc_id: str, query: Optional[str] = None) -> Optional[dict]:
+        """The record `show --json` prints for ``doc_id`` (None for no such id)."""
+        with self.searcher() as searcher:
+            return document_record(searcher, doc_id, query)
 
     @contextmanager
     def searcher(self) -> Iterator[Searcher]:
