@@ -152,7 +152,15 @@ class ArraySegmentWriter(SegmentWriter):
         basedoc = self.docnum
         fieldnames = set(self.schema.names()) | {
             name for name in reader.indexed_field_names() if name in self.schema}
+        totals = dict(self.perdocwriter._fieldlengths)
         docmap = self.write_per_doc(fieldnames, reader)
+        if not reader.has_deletions():
+            # whoosh sums the merged documents' lengths as stored, rounded to a byte each;
+            # the segment's own totals are exact, so a merged index scores as one built whole.
+            for name in fieldnames:
+                exact = reader.field_length(name)
+                if exact:
+                    self.perdocwriter._fieldlengths[name] = totals.get(name, 0) + exact
         for fieldname in sorted(reader.indexed_field_names()):
             if fieldname in self.schema and fieldname not in self._array_fields:
                 for text in reader.lexicon(fieldname):
