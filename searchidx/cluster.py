@@ -19,10 +19,10 @@ from typing import Sequence
 
 from .errors import SearchIdxError
 
-__all__ = ["ClusterBuilders", "CLUSTER_ENV", "CONNECT_SECONDS"]
+__all__ = ["ClusterBuilders", "ClusterError", "CLUSTER_ENV", "CONNECT_SECONDS"]
 
 CLUSTER_ENV = "SEARCHIDX_CLUSTER"
-CONNECT_SECONDS = float(os.environ.get("SEARCHIDX_CLUSTER_TIMEOUT", "10"))
+CONNECT_SECONDS = 10.0  # SEARCHIDX_CLUSTER_TIMEOUT overrides it
 
 
 class ClusterError(SearchIdxError):
@@ -35,7 +35,8 @@ def _client(address: str):
     except ImportError:
         raise ClusterError("--cluster needs Dask distributed: pip install 'searchidx[cluster]'") from None
     try:
-        return Client(address, timeout=CONNECT_SECONDS, set_as_default=False)
+        timeout = float(os.environ.get("SEARCHIDX_CLUSTER_TIMEOUT") or CONNECT_SECONDS)
+        return Client(address, timeout=timeout, set_as_default=False)
     except (OSError, TimeoutError, ValueError) as exc:
         reason = " ".join(str(exc).split()) or type(exc).__name__
         raise ClusterError(f"cannot reach the Dask scheduler at {address}: {reason}") from None
@@ -62,11 +63,11 @@ class ClusterBuilders:
         self._futures.append(future)
         return future
 
-    @staticmethod
-    def wait_any(futures: Sequence) -> None:
+    def wait_any(self, futures: Sequence) -> None:
         from distributed import wait
 
-        wait(list(futures), return_when="FIRST_COMPLETED")
+        with self.client.as_current():  # wait() asks for the current client
+            wait(list(futures), return_when="FIRST_COMPLETED")
 
     def close(self, cancel: bool = False) -> None:
         client, self.client = self.client, None
