@@ -27,7 +27,7 @@ from .index import Index
 from .builders import LocalBuilders
 from .manifest import Manifest
 from .pipeline import BATCH_BYTES, SegmentPipeline
-from .lock import LOCK_FDS, WORKER_WRITERS, WriterLock
+from .lock import LOCK_FDS, WriterLock
 from .schema import document_fields
 from .storage import engine
 
@@ -96,6 +96,12 @@ class IndexWriter:
     leaving it normally commits what is pending; leaving it by an exception
     (Ctrl-C included) discards the chunk in flight. The writer holds the index
     lock from start to end, so no other writer slips in between chunks.
+
+    With ``procs`` > 1 (or ``builders``: a Dask cluster's, see :mod:`searchidx.cluster`)
+    the chunk's documents are analyzed elsewhere in batches while this process reads on
+    (:mod:`searchidx.pipeline`): a chunk is committed once its batches are built, so the
+    chunks in flight are the last few (at most two batches per builder, and the one being
+    filled), and the committed ones are always the earliest, whole.
     """
 
     def __init__(self, index: Index, wait: float = 0.0, chunk_docs: int = 10000,
@@ -148,21 +154,16 @@ class IndexWriter:
 
     def _whoosh_writer(self):
         if self._writer is None:
-            # With procs > 1 each process analyzes and writes its own segment: both cores work.
-            self._writer = engine.open_writer(self.index.whoosh_index, procs=self.procs)
+            self._writer = engine.open_writer(self.index.whoosh_index)
             self._whoosh_lock_fd = engine.writer_lock_fd(self._writer)
             if self._whoosh_lock_fd is not None:
                 LOCK_FDS.add(self._whoosh_lock_fd)
-            if self.procs > 1:
-                WORKER_WRITERS[0] += 1
         return self._writer
 
     def _writer_done(self) -> None:
         if self._whoosh_lock_fd is not None:
             LOCK_FDS.discard(self._whoosh_lock_fd)
             self._whoosh_lock_fd = None
-        if self._writer is not None and self.procs > 1:
-            WORKER_WRITERS[0] = max(0, WORKER_WRITERS[0] - 1)
         self._writer = None
 
     def __enter__(self) -> "IndexWriter":
@@ -325,7 +326,6 @@ class IndexWriter:
         """Drop the uncommitted chunk and release the lock."""
         try:
             if self._writer is not None:
-                engine.stop_workers(self._writer)  # before cancel(), which only flags them
                 with contextlib.suppress(Exception):
                     self._writer.cancel()
                 self._writer_done()

@@ -34,7 +34,8 @@ MAX_LINES = 420
 READ_SIDE = ("searchidx.query", "searchidx.snippets", "searchidx.suggest", "searchidx.search",
              "searchidx.scripts")
 WRITE_SIDE = ("searchidx.writer", "searchidx.indexer", "searchidx.rebuild", "searchidx.lock",
-              "searchidx.ingest", "searchidx.storage.segments")
+              "searchidx.ingest", "searchidx.storage.segments", "searchidx.storage.building",
+              "searchidx.builders", "searchidx.pipeline", "searchidx.cluster")
 WHOOSH_PUBLIC = ("whoosh.analysis", "whoosh.fields", "whoosh.index", "whoosh.query", "whoosh.scoring",
                  "whoosh.sorting")
 

@@ -72,7 +72,6 @@ def index_cmd(state: State, paths, prune, quiet, wait, rebuild, procs, cluster, 
         searchidx index corpus/
         searchidx index --prune --quiet corpus/
         searchidx index corpus/ --exclude "*.md" --exclude "batch/"
-        searchidx index --cluster tcp://scheduler:8786 /shared/records/
     """
     from ..errors import SearchIdxError
 
