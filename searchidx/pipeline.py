@@ -26,9 +26,9 @@ if TYPE_CHECKING:
 
 __all__ = ["SegmentPipeline", "BATCH_BYTES"]
 
-# Text per batch (one segment each): large enough that a segment's term table is worth
-# writing, small enough that every builder gets several per chunk.
-BATCH_BYTES = 1 << 20
+# Text per batch (one segment each) in a large run: the fewer segments, the cheaper their
+# flushes and the merge at the end (a small run gets smaller ones, see indexer._batch_bytes).
+BATCH_BYTES = 4 << 20
 BATCHES_PER_BUILDER = 2  # out at once
 
 
