@@ -12,8 +12,10 @@ import concurrent.futures
 import contextlib
 import multiprocessing
 import os
+from concurrent.futures.process import BrokenProcessPool
 from typing import List, Sequence, Tuple
 
+from .errors import SearchIdxError
 from .lock import WORKER_WRITERS
 
 __all__ = ["build_batch", "LocalBuilders", "Batch", "TEST_EXIT_ENV"]
@@ -60,6 +62,33 @@ def _exit_if_asked() -> None:
     os._exit(3)
 
 
+class _LocalTask:
+    """A batch sent to a worker process; sent again if a worker died before its result."""
+
+    def __init__(self, builders: "LocalBuilders", batch: Batch):
+        self.builders, self.batch = builders, batch
+        self.future = builders._executor_now().submit(build_batch, batch)
+        self.retried = False
+
+    def done(self) -> bool:
+        return self.future.done()
+
+    def result(self):
+        try:
+            return self.future.result()
+        except BrokenProcessPool:
+            if self.retried:
+                raise SearchIdxError("a worker process died twice building one batch of documents "
+                                     "(out of memory?); the chunks committed are kept: run the "
+                                     "command again, or with --procs 1") from None
+        # A worker died (killed, out of memory): every batch out was lost with the pool;
+        # a new pool builds them again, and each task's result is taken once.
+        self.retried = True
+        self.builders.restart()
+        self.future = self.builders._executor_now().submit(build_batch, self.batch)
+        return self.future.result()
+
+
 class LocalBuilders:
     """``procs`` worker processes of this machine, forked once for the whole run."""
 
@@ -67,18 +96,26 @@ class LocalBuilders:
         self.workers = max(1, procs)
         self._executor = None
 
-    def submit(self, batch: Batch):
+    def _executor_now(self):
         if self._executor is None:
             # Forked while the writer holds its locks: lock.py's fork hook closes them in
             # the children, which ignore Ctrl-C and exit with the writer.
             WORKER_WRITERS[0] += 1
             self._executor = concurrent.futures.ProcessPoolExecutor(
                 self.workers, mp_context=multiprocessing.get_context("fork"))
-        return self._executor.submit(build_batch, batch)
+        return self._executor
+
+    def submit(self, batch: Batch) -> _LocalTask:
+        return _LocalTask(self, batch)
+
+    def restart(self) -> None:
+        if self._executor is not None and getattr(self._executor, "_broken", False):
+            self.close(cancel=True)
 
     @staticmethod
-    def wait_any(futures: Sequence) -> None:
-        concurrent.futures.wait(futures, return_when=concurrent.futures.FIRST_COMPLETED)
+    def wait_any(tasks: Sequence[_LocalTask]) -> None:
+        concurrent.futures.wait([task.future for task in tasks],
+                                return_when=concurrent.futures.FIRST_COMPLETED)
 
     def close(self, cancel: bool = False) -> None:
         executor, self._executor = self._executor, None

@@ -111,3 +111,16 @@ def test_updates_and_removals_match_the_sequential_writer(tmp_path):
     # Unchanged files are not read again by the next run.
     again = index_paths(open_index(str(tmp_path / "par")), [str(tmp_path / "in-par")], procs=2)
     assert again.added == again.updated == again.removed == 0
+
+
+def test_a_worker_process_killed_mid_run_has_its_batch_redone(tmp_path, sequential, monkeypatch):
+    from searchidx.builders import TEST_EXIT_ENV
+
+    marker = tmp_path / "exited"
+    monkeypatch.setenv(TEST_EXIT_ENV, str(marker))  # the first worker to create it exits
+    path = tmp_path / "ix"
+    report = build(path, CORPUS, procs=2, chunk_docs=10)
+    assert marker.exists(), "no worker died: the test tests nothing"
+    assert report.failed == 0
+    assert contents(path) == contents(sequential)
+    assert rankings(path) == rankings(sequential)
