@@ -112,6 +112,7 @@ def index_paths(
     exclude: Sequence[str] = (),
     chunk_seconds: float = CHUNK_SECONDS,
     id_bases: Optional[Dict[str, str]] = None,
+    cluster: Optional[str] = None,
 ) -> IndexReport:
     """Bring the index up to date with the files under ``paths``.
 
@@ -120,7 +121,9 @@ def index_paths(
     with ``prune`` removed. Files matching ``exclude`` (gitignore patterns) or a
     ``.searchidxignore`` (see :mod:`searchidx.ingest.ignore`) are left out.
     ``progress(done, total, phase)`` is told the bytes of input done (see Progress).
-    ``procs`` processes analyze and write (default: both cores for batches over 4 MB).
+    ``procs`` processes analyze and build segments (default: one per core), while this
+    one reads the files and commits; with ``cluster`` (a Dask scheduler's address, see
+    :mod:`searchidx.cluster`) the cluster's workers do instead.
     A chunk is committed every ``chunk_docs`` documents or ``chunk_seconds`` of work.
     A document over ``max_doc_bytes`` of text (default MAX_DOCUMENT_BYTES) is
     reported and skipped. Files get ids that no other file holds (see
@@ -151,13 +154,20 @@ def index_paths(
             report.skipped_files += 1
     report.errors.extend(rules.errors)
     sizes = [_size(src.path) for src in sources]
+    builders = None
+    if cluster:
+        from .cluster import ClusterBuilders
+
+        builders = ClusterBuilders(cluster)  # before the lock: an unreachable one fails fast
     if procs is None:
-        procs = min(2, os.cpu_count() or 1) if sum(sizes) > (4 << 20) else 1
+        procs = os.cpu_count() or 1
     if max_doc_bytes is None:
         max_doc_bytes = MAX_DOCUMENT_BYTES
     tracker = _Tracker(progress, sum(sizes))
+    workers = builders.workers if builders is not None else procs
     with IndexWriter(index, wait=wait, chunk_docs=chunk_docs, procs=procs,
-                     chunk_seconds=chunk_seconds) as writer:
+                     chunk_seconds=chunk_seconds, builders=builders,
+                     batch_bytes=_batch_bytes(sum(sizes), workers)) as writer:
         with index.manifest() as manifest:  # read under the lock: no writer changes it now
             known = manifest.by_source()
             remembered = manifest.id_bases()
@@ -182,6 +192,14 @@ def index_paths(
     report.bytes_read = tracker.total
     report.seconds = time.time() - started
     return report
+
+
+def _batch_bytes(total: int, workers: int) -> int:
+    """Text per batch: each builder gets about four batches of a small run, so none
+    waits long for the others at its end; a large run's batches are BATCH_BYTES."""
+    from .pipeline import BATCH_BYTES
+
+    return max(16 << 10, min(BATCH_BYTES, total // (4 * max(1, workers))))
 
 
 def _size(path: str) -> int:

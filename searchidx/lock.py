@@ -15,11 +15,11 @@ from .errors import IndexLockedError
 from .storage.format import LOCK_FILE
 
 
-# Lock file descriptors that a forked child must not keep. whoosh's worker
-# processes (procs > 1) are forked while the writer holds its locks; a worker
+# Lock file descriptors that a forked child must not keep. The worker
+# processes (builders.py) are forked while the writer holds its locks; a worker
 # that outlived a killed parent would otherwise keep the index locked.
 LOCK_FDS: Set[int] = set()
-WORKER_WRITERS = [0]  # writers with worker processes (procs > 1) at work
+WORKER_WRITERS = [0]  # writers with worker processes (builders.py) at work
 
 
 def _after_fork_in_child() -> None:
@@ -28,7 +28,7 @@ def _after_fork_in_child() -> None:
             os.close(fd)
     LOCK_FDS.clear()
     if not WORKER_WRITERS[0]:
-        return  # not one of whoosh's workers
+        return  # not one of the writer's workers
     WORKER_WRITERS[0] = 0
     # Ctrl-C reaches the whole process group: the parent stops its workers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -24,8 +24,10 @@ from typing import TYPE_CHECKING, Dict, List, Optional, Set
 
 from .errors import IndexLockedError
 from .index import Index
+from .builders import LocalBuilders
 from .manifest import Manifest
-from .lock import LOCK_FDS, WORKER_WRITERS, WriterLock
+from .pipeline import BATCH_BYTES, SegmentPipeline
+from .lock import LOCK_FDS, WriterLock
 from .schema import document_fields
 from .storage import engine
 
@@ -94,11 +96,18 @@ class IndexWriter:
     leaving it normally commits what is pending; leaving it by an exception
     (Ctrl-C included) discards the chunk in flight. The writer holds the index
     lock from start to end, so no other writer slips in between chunks.
+
+    With ``procs`` > 1 (or ``builders``: a Dask cluster's, see :mod:`searchidx.cluster`)
+    the chunk's documents are analyzed elsewhere in batches while this process reads on
+    (:mod:`searchidx.pipeline`): a chunk is committed once its batches are built, so the
+    chunks in flight are the last few (at most two batches per builder, and the one being
+    filled), and the committed ones are always the earliest, whole.
     """
 
     def __init__(self, index: Index, wait: float = 0.0, chunk_docs: int = 10000,
                  procs: int = 1, chunk_bytes: int = 32 << 20,
-                 chunk_seconds: float = CHUNK_SECONDS):
+                 chunk_seconds: float = CHUNK_SECONDS, builders=None,
+                 batch_bytes: Optional[int] = None):
         self.index = index
         self.chunk_docs = max(1, chunk_docs)
         self.chunk_bytes = max(1, chunk_bytes)
@@ -112,12 +121,18 @@ class IndexWriter:
         self._pending_removed: List[str] = []
         self._pending_ids: Set[str] = set()
         self._pending_files: Dict[str, tuple] = {}  # source -> (file hash, id base)
+        self._pending_deletes: List[str] = []  # ids of older copies replaced (pipeline)
         self._existing_ids: Optional[Set[str]] = None  # committed ids, read on first add
         self._pending = 0
         self._pending_bytes = 0
         self.commits = 0
         self._lock = WriterLock(index.path)
-        self._lock.acquire(wait)
+        try:
+            self._lock.acquire(wait)
+        except BaseException:
+            if builders is not None:
+                builders.close(cancel=True)
+            raise
         # the run's own segments are the ones missing from this list at its end
         self._earlier_segments = engine.segment_ids(index.whoosh_index)
         try:
@@ -125,25 +140,30 @@ class IndexWriter:
                 sync_manifest(index, manifest)
         except BaseException:
             self._lock.release()
+            if builders is not None:
+                builders.close(cancel=True)
             raise
+        # With builders (worker processes, or a cluster), batches of documents are
+        # analyzed into segments elsewhere while this process reads on (pipeline.py).
+        self._pipeline: Optional[SegmentPipeline] = None
+        if builders is None and self.procs > 1:
+            builders = LocalBuilders(self.procs)
+        if builders is not None:
+            self._pipeline = SegmentPipeline(index, builders, self._record,
+                                             batch_bytes or BATCH_BYTES)
 
     def _whoosh_writer(self):
         if self._writer is None:
-            # With procs > 1 each process analyzes and writes its own segment: both cores work.
-            self._writer = engine.open_writer(self.index.whoosh_index, procs=self.procs)
+            self._writer = engine.open_writer(self.index.whoosh_index)
             self._whoosh_lock_fd = engine.writer_lock_fd(self._writer)
             if self._whoosh_lock_fd is not None:
                 LOCK_FDS.add(self._whoosh_lock_fd)
-            if self.procs > 1:
-                WORKER_WRITERS[0] += 1
         return self._writer
 
     def _writer_done(self) -> None:
         if self._whoosh_lock_fd is not None:
             LOCK_FDS.discard(self._whoosh_lock_fd)
             self._whoosh_lock_fd = None
-        if self._writer is not None and self.procs > 1:
-            WORKER_WRITERS[0] = max(0, WORKER_WRITERS[0] - 1)
         self._writer = None
 
     def __enter__(self) -> "IndexWriter":
@@ -163,12 +183,16 @@ class IndexWriter:
         self._commit_if_due()
         if doc.id in self._pending_ids:
             # whoosh replaces committed documents only: two of one id in a chunk would both stay.
-            self.commit(merge=False)
+            self._end_chunk()
         now = self.index.indexed_at(doc.id, doc.content_hash)
         if self._existing_ids is None:
             with self.index.manifest() as manifest:
                 self._existing_ids = set(manifest.ids())
-        if doc.id in self._existing_ids:
+        if self._pipeline is not None:
+            if doc.id in self._existing_ids:
+                self._pending_deletes.append(doc.id)
+            self._pipeline.add(doc, now)
+        elif doc.id in self._existing_ids:
             self._whoosh_writer().update_document(**document_fields(doc, now))
         else:
             # whoosh's update_document opens a searcher over every segment to look
@@ -201,8 +225,11 @@ class IndexWriter:
     def remove(self, doc_id: str) -> None:
         self._commit_if_due()
         if doc_id in self._pending_ids:
-            self.commit(merge=False)
-        self._whoosh_writer().delete_by_term("id", doc_id)
+            self._end_chunk()
+        if self._pipeline is not None:
+            self._pending_deletes.append(doc_id)
+        else:
+            self._whoosh_writer().delete_by_term("id", doc_id)
         self._pending_removed.append(doc_id)
         self._count_one()
 
@@ -222,7 +249,32 @@ class IndexWriter:
         early = max(EARLY_MIN_SECONDS, (now - self._first_change) * EARLY_SHARE)
         if (self._pending >= self.chunk_docs or self._pending_bytes >= self.chunk_bytes
                 or now - self._chunk_started >= min(self.chunk_seconds, early)):
+            self._end_chunk()
+
+    def _end_chunk(self) -> None:
+        """Commit the chunk; with builders, send it off to be committed once built."""
+        if self._pipeline is None:
             self.commit(merge=False)
+            return
+        self._pipeline.seal(self._pending_rows, self._pending_removed, self._pending_files,
+                            self._pending_deletes)
+        self._chunk_done()
+
+    def _record(self, rows: List[tuple], removed: List[str], files: Dict[str, tuple]) -> None:
+        """Record a committed chunk in the manifest, stamped with the new generation."""
+        if rows or removed or files:
+            with self.index.manifest() as manifest:
+                manifest.record(rows, removed, generation=self.index.generation(), files=files)
+            self.commits += 1
+
+    def _chunk_done(self) -> None:
+        if self._existing_ids is not None:
+            self._existing_ids |= self._pending_ids
+            self._existing_ids.difference_update(self._pending_removed)
+        self._pending_rows, self._pending_removed, self._pending_deletes = [], [], []
+        self._pending_ids, self._pending_files = set(), {}
+        self._pending = self._pending_bytes = 0
+        self._chunk_started = None
 
     def commit(self, merge: bool = True) -> None:
         """Make everything added so far durable and visible to searches.
@@ -232,21 +284,16 @@ class IndexWriter:
         (see :func:`searchidx.storage.segments.segments_to_merge`). Returns once the
         commit is durable (see the module docstring for the order of its steps).
         """
-        if self._writer is not None:
-            self._writer.commit(merge=False)
-            self._writer_done()
-        if self._pending_rows or self._pending_removed or self._pending_files:
-            with self.index.manifest() as manifest:
-                manifest.record(self._pending_rows, self._pending_removed,
-                                generation=self.index.generation(), files=self._pending_files)
-            self.commits += 1
-        if self._existing_ids is not None:
-            self._existing_ids |= self._pending_ids
-            self._existing_ids.difference_update(self._pending_removed)
-        self._pending_rows, self._pending_removed = [], []
-        self._pending_ids, self._pending_files = set(), {}
-        self._pending = self._pending_bytes = 0
-        self._chunk_started = None
+        if self._pipeline is not None:
+            if self._pending or self._pending_rows or self._pending_files:
+                self._end_chunk()
+            self._pipeline.commit_ready(wait=True)
+        else:
+            if self._writer is not None:
+                self._writer.commit(merge=False)
+                self._writer_done()
+            self._record(self._pending_rows, self._pending_removed, self._pending_files)
+            self._chunk_done()
         if merge:
             self._merge_segments()
 
@@ -259,7 +306,11 @@ class IndexWriter:
     def close(self) -> None:
         """Commit what is pending and release the lock."""
         try:
-            if self._pending or self._pending_rows or self._pending_files:
+            if self._pipeline is not None:
+                self.commit(merge=False)
+                self._pipeline.close()  # the builders' work is done: free them first
+                self._merge_segments()
+            elif self._pending or self._pending_rows or self._pending_files:
                 self.commit()
             else:
                 if self._writer is not None:
@@ -267,17 +318,20 @@ class IndexWriter:
                     self._writer_done()
                 self._merge_segments()  # the last chunk may have been committed full
         finally:
+            if self._pipeline is not None:
+                self._pipeline.close(cancel=True)
             self._lock.release()
 
     def cancel(self) -> None:
         """Drop the uncommitted chunk and release the lock."""
         try:
             if self._writer is not None:
-                engine.stop_workers(self._writer)  # before cancel(), which only flags them
                 with contextlib.suppress(Exception):
                     self._writer.cancel()
                 self._writer_done()
             self._pending_rows, self._pending_removed, self._pending = [], [], 0
-            self._pending_ids, self._pending_files = set(), {}
+            self._pending_ids, self._pending_files, self._pending_deletes = set(), {}, []
         finally:
+            if self._pipeline is not None:
+                self._pipeline.close(cancel=True)
             self._lock.release()

@@ -36,7 +36,8 @@ READ_SIDE = ("searchidx.query", "searchidx.snippets", "searchidx.suggest", "sear
              "searchidx.scripts", "searchidx.serve")
 WEB_STACK = ("starlette", "jinja2", "markupsafe", "uvicorn")
 WRITE_SIDE = ("searchidx.writer", "searchidx.indexer", "searchidx.rebuild", "searchidx.lock",
-              "searchidx.ingest", "searchidx.storage.segments")
+              "searchidx.ingest", "searchidx.storage.segments", "searchidx.storage.building",
+              "searchidx.builders", "searchidx.pipeline", "searchidx.cluster")
 WHOOSH_PUBLIC = ("whoosh.analysis", "whoosh.fields", "whoosh.index", "whoosh.query", "whoosh.scoring",
                  "whoosh.sorting")
 

@@ -53,7 +53,10 @@ def test_sigint_inside_one_large_file_keeps_the_committed_work(tmp_path, hookdir
     ids = write_articles(tmp_path / "in" / "bao.jsonl")
     index = tmp_path / "ix"
     # Chunks by size would hold all 3,000: only the commits by time can keep anything.
-    run = Run(tmp_path, hookdir, ["--index", index, "index", tmp_path / "in"], chunk=100000,
+    # The sequential writer (--procs 1): worker processes commit in larger steps, trailing
+    # the reading, and may finish these small articles before a tenth is seen committed.
+    run = Run(tmp_path, hookdir, ["--index", index, "index", "--procs", "1", tmp_path / "in"],
+              chunk=100000,
               env={"SEARCHIDX_COMMIT_SECONDS": "1"})
     started = time.monotonic()
     seen = 0

@@ -47,7 +47,7 @@ def test_every_command_is_documented(name):
     "section",
     ["Query language", "Commands", "Saved query scripts", "Output formats", "Index location",
      "Exit codes", "Shell completion", "Python API", "Supported formats", "Reliability",
-     "Performance"],
+     "Performance", "Indexing on a cluster"],
 )
 def test_sections(section):
     assert f"\n## {section}\n" in README

@@ -245,6 +245,9 @@ def one_line(stderr: str) -> str:
 # ---- crash safety ------------------------------------------------------------------
 
 # (pause point, what the process is doing, documents committed when it is killed)
+# These are the sequential writer's commit points (--procs 1): with worker processes a
+# chunk commits once its batches are built, while reading goes on (test_sigkill_at_random_moments
+# and tests/test_parallel_indexing.py cover that writer).
 KILL_POINTS = [
     ("read:1", "reading the first file", 0),
     ("read:43", "reading file 43 (3 chunks committed)", 36),
@@ -262,7 +265,7 @@ def test_sigkill_leaves_the_last_commit_and_a_rerun_finishes(tmp_path, hookdir, 
                                                               doing, committed):
     ids = sorted(os.listdir(docs))
     index = tmp_path / "ix"
-    run = Run(tmp_path, hookdir, ["--index", index, "index", docs], pause=point)
+    run = Run(tmp_path, hookdir, ["--index", index, "index", "--procs", "1", docs], pause=point)
     run.wait_paused()
     assert run.kill() == -signal.SIGKILL
     expected = ids[:committed]
@@ -314,7 +317,7 @@ def test_sigkill_at_random_moments(tmp_path, hookdir, docs):
 def test_sigint_drops_only_the_chunk_in_flight(tmp_path, hookdir, docs):
     ids = sorted(os.listdir(docs))
     index = tmp_path / "ix"
-    run = Run(tmp_path, hookdir, ["--index", index, "index", docs], pause="add:30")
+    run = Run(tmp_path, hookdir, ["--index", index, "index", "--procs", "1", docs], pause="add:30")
     run.wait_paused()
     assert run.kill(signal.SIGINT) == 130
     line = one_line(run.stderr)
@@ -367,7 +370,7 @@ def _zombie(pid: int) -> bool:
 def test_second_writer_waits_then_fails_naming_the_lock(tmp_path, hookdir, docs):
     ids = sorted(os.listdir(docs))
     index = tmp_path / "ix"
-    first = Run(tmp_path, hookdir, ["--index", index, "index", docs], pause="add:18", name="first")
+    first = Run(tmp_path, hookdir, ["--index", index, "index", "--procs", "1", docs], pause="add:18", name="first")
     first.wait_paused()
     started = time.monotonic()
     second = cli(tmp_path, hookdir, "--index", index, "index", docs, "--wait", "1", name="second")
@@ -413,7 +416,7 @@ def test_killed_writer_with_worker_processes_leaves_no_lock(tmp_path, hookdir, d
 def test_wait_lets_the_second_writer_in_when_the_first_ends(tmp_path, hookdir, docs):
     ids = sorted(os.listdir(docs))
     index = tmp_path / "ix"
-    first = Run(tmp_path, hookdir, ["--index", index, "index", docs], pause="add:18",
+    first = Run(tmp_path, hookdir, ["--index", index, "index", "--procs", "1", docs], pause="add:18",
                 env={"SEARCHIDX_TEST_PAUSE_SECONDS": "1.5"}, name="first")
     first.wait_paused()
     second = cli(tmp_path, hookdir, "--index", index, "index", docs, "--wait", "120", name="second")
@@ -541,13 +544,13 @@ def test_rebuild_killed_midway_leaves_the_old_index(tmp_path, hookdir, small_ind
     before = whoosh_ids(path)
     more = tmp_path / "more"
     make_corpus(more, 60, seed=2)
-    run = Run(tmp_path, hookdir, ["--index", path, "index", "--rebuild", more], pause="add:25")
+    run = Run(tmp_path, hookdir, ["--index", path, "index", "--rebuild", "--procs", "1", more], pause="add:25")
     run.wait_paused()
     run.kill()
     assert whoosh_ids(path) == before
     check_index(path, sorted(before))
     assert len(_siblings(path)) == 1  # the half-built index beside it
-    run = Run(tmp_path, hookdir, ["--index", path, "index", "--rebuild", more], pause="add:25",
+    run = Run(tmp_path, hookdir, ["--index", path, "index", "--rebuild", "--procs", "1", more], pause="add:25",
               name="int")
     run.wait_paused()
     assert run.kill(signal.SIGINT) == 130

@@ -30,7 +30,15 @@ from .group import State, cli, pass_state
     is_flag=True,
     help="Build a fresh index from PATH in a temporary folder and swap it in when complete.",
 )
-@click.option("--procs", type=click.IntRange(min=1), default=None, help="Processes for analysis.")
+@click.option("--procs", type=click.IntRange(min=1), default=None,
+              help="Processes for analysis.  [default: one per core]")
+@click.option(
+    "--cluster",
+    envvar="SEARCHIDX_CLUSTER",
+    metavar="ADDRESS",
+    help="Analyze on the Dask cluster whose scheduler is at ADDRESS (tcp://host:8786); "
+    "needs the cluster extra.  [env: SEARCHIDX_CLUSTER]",
+)
 @click.option(
     "--max-doc-mb",
     type=click.FloatRange(min=0, min_open=True),
@@ -46,7 +54,7 @@ from .group import State, cli, pass_state
     "as a .searchidxignore line would.",
 )
 @pass_state
-def index_cmd(state: State, paths, prune, quiet, wait, rebuild, procs, max_doc_mb,
+def index_cmd(state: State, paths, prune, quiet, wait, rebuild, procs, cluster, max_doc_mb,
               exclude) -> None:
     """Add, update (and with --prune, remove) the documents under PATH.
 
@@ -73,6 +81,8 @@ def index_cmd(state: State, paths, prune, quiet, wait, rebuild, procs, max_doc_m
     options = {"prune": prune, "wait": wait, "exclude": list(exclude)}
     if procs:
         options["procs"] = procs
+    if cluster:
+        options["cluster"] = cluster
     if max_doc_mb:
         options["max_doc_bytes"] = int(max_doc_mb * (1 << 20))
     chunk = os.environ.get("SEARCHIDX_CHUNK_DOCS")  # internal: documents per commit

@@ -3,7 +3,7 @@
 Everything outside ``storage/`` that needs whoosh's index (rather than its query
 and searching API) comes through here: creating and opening an index on the
 durable storage, its generation and segments, the writers and the merge, a
-writer's lock and worker processes. Whoosh's private attributes are used here only.
+writer's lock. Whoosh's private attributes are used here only.
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from .format import CHECKSUMS_FILE, read_checksums, rebuild_command
 
 __all__ = ["INDEX_NAME", "create", "open_engine", "verify_files", "generation", "latest_generation",
            "segments", "segment_ids", "read_toc", "toc_name", "segment_reader", "open_writer",
-           "merge", "writer_lock_fd", "stop_workers"]
+           "merge", "writer_lock_fd"]
 
 INDEX_NAME = "searchidx"
 
@@ -128,15 +128,11 @@ def segment_ids(ix: whoosh.index.Index) -> Set[str]:
     return {segment.segment_id() for segment in segments(ix)}
 
 
-def open_writer(ix: whoosh.index.Index, procs: int = 1):
-    """A whoosh writer taking whoosh's write lock: the array-postings segment writer, or
-    with ``procs`` > 1 the multi-process one (each worker writes its own segment)."""
-    from .segments import ArraySegmentWriter, ParallelSegmentWriter  # the write side: not for searches
+def open_writer(ix: whoosh.index.Index):
+    """A whoosh writer taking whoosh's write lock: the array-postings segment writer."""
+    from .segments import ArraySegmentWriter  # the write side: not for searches
 
     try:
-        if procs > 1:
-            return ParallelSegmentWriter(ix, procs=procs, multisegment=True, batchsize=50,
-                                         timeout=5.0, delay=0.05, limitmb=256)
         return ArraySegmentWriter(ix, timeout=5.0, delay=0.05, limitmb=256)
     except LockError as exc:
         raise IndexLockedError(f"the whoosh write lock of {ix.storage.folder} is held") from exc
@@ -162,17 +158,6 @@ def merge(ix: whoosh.index.Index, fresh: Set[str]) -> bool:
 def writer_lock_fd(writer) -> Optional[int]:
     """The file descriptor of whoosh's write lock held by ``writer``, if any."""
     return getattr(getattr(writer, "writelock", None), "fd", None)
-
-
-def stop_workers(writer) -> None:
-    """Stop a multi-process writer's worker processes: whoosh's cancel() only flags
-    them, and they would go on (keeping the process from exiting)."""
-    tasks: List = getattr(writer, "tasks", [])
-    for task in tasks:
-        if hasattr(task, "terminate"):
-            with contextlib.suppress(Exception):
-                task.terminate()
-                task.join(5)
 
 
 def segment_reader(path: str, toc: TOC, segment):

@@ -16,7 +16,6 @@ from itertools import groupby
 from operator import itemgetter
 from typing import Collection, Dict, Iterator, List, Optional, Tuple
 
-from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
 
@@ -41,7 +40,7 @@ SEGMENTS_PER_TIER = 20
 def segments_to_merge(segments: list, fresh: Collection[str] = ()) -> list:
     """The segments a run's last commit merges; ``fresh``: ids of the segments the run wrote.
 
-    A run's own segments (its chunks, and each worker process's) merge into one: every
+    A run's own segments (its chunks, or the batches its builders analyzed) merge into one: every
     segment costs each query a term lookup per word, and a merge reads and writes each
     term's list whole, so it costs a fraction of the analysis that made them.
     Small segments (under LARGE_SEGMENT_DOCS documents): one stays as it is while it
@@ -152,7 +151,15 @@ class ArraySegmentWriter(SegmentWriter):
         basedoc = self.docnum
         fieldnames = set(self.schema.names()) | {
             name for name in reader.indexed_field_names() if name in self.schema}
+        totals = dict(self.perdocwriter._fieldlengths)
         docmap = self.write_per_doc(fieldnames, reader)
+        if not reader.has_deletions():
+            # whoosh sums the merged documents' lengths as stored, rounded to a byte each;
+            # the segment's own totals are exact, so a merged index scores as one built whole.
+            for name in fieldnames:
+                exact = reader.field_length(name)
+                if exact:
+                    self.perdocwriter._fieldlengths[name] = totals.get(name, 0) + exact
         for fieldname in sorted(reader.indexed_field_names()):
             if fieldname in self.schema and fieldname not in self._array_fields:
                 for text in reader.lexicon(fieldname):
@@ -290,32 +297,3 @@ class _TermInfos:
             info = CompactTermInfo.from_bytes(info)
         terms = reader._terms
         return posting_arrays(terms._codec.postings_reader(terms._postfile, info, self._fieldobj.format))
-
-
-class _WorkerTask(SubWriterTask):
-    """whoosh's worker process, writing its segment with :class:`ArraySegmentWriter`."""
-
-    def run(self) -> None:
-        import whoosh.multiproc
-
-        # The worker builds its writer from this module-level name; the patch only
-        # lives in this forked child.
-        whoosh.multiproc.SegmentWriter = ArraySegmentWriter
-        SubWriterTask.run(self)
-
-
-class ParallelSegmentWriter(MpWriter, ArraySegmentWriter):
-    """whoosh's multi-process writer: each worker process writes its own segment with
-    an :class:`ArraySegmentWriter`; merges and flushes in this process are one's too."""
-
-    def __init__(self, ix, **kwargs) -> None:
-        kwargs.setdefault("codec", CompactCodec())
-        MpWriter.__init__(self, ix, **kwargs)  # (calls SegmentWriter.__init__ itself)
-        self._init_array_fields()
-
-    def _new_task(self):
-        task = _WorkerTask(self.storage, self.indexname, self.jobqueue, self.resultqueue,
-                           self.subargs, self.multisegment)
-        self.tasks.append(task)
-        task.start()
-        return task
