@@ -87,12 +87,15 @@ def build_index(corpus_path: Path, workdir: Path):
     return index, report
 
 
-def run_searchidx(index, queries, workdir: Path, unaccented: bool, weights=None):
+def run_searchidx(index, queries, workdir: Path, unaccented: bool, weights=None, collapse=True):
     script = workdir / ("queries-unaccented.jsonl" if unaccented else "queries.jsonl")
     with open(script, "w", encoding="utf-8") as fh:
         for q in queries:
             text = strip_diacritics(q["text"]) if unaccented else q["text"]
-            fh.write(json.dumps({"id": q["_id"], "q": text, "limit": K}, ensure_ascii=False) + "\n")
+            line = {"id": q["_id"], "q": text, "limit": K}
+            if not collapse:
+                line["collapse"] = False
+            fh.write(json.dumps(line, ensure_ascii=False) + "\n")
     loaded = load_script(str(script))
     started = time.perf_counter()
     with Searcher(index, weights=weights) as searcher:
@@ -171,7 +174,8 @@ def run_fts5(corpus, queries, unaccented: bool):
 
 # ---- driver --------------------------------------------------------------------
 
-def evaluate(name: str, workdir: Path, weights=None, baselines: bool = True) -> dict:
+def evaluate(name: str, workdir: Path, weights=None, baselines: bool = True,
+             collapse: bool = True) -> dict:
     corpus, queries, qrels = load_set(name)
     setdir = workdir / name
     setdir.mkdir(parents=True, exist_ok=True)
@@ -180,7 +184,7 @@ def evaluate(name: str, workdir: Path, weights=None, baselines: bool = True) -> 
               "index_seconds": round(report.seconds, 1), "runs": {}}
     for unaccented in (False, True):
         label = "unaccented" if unaccented else "accented"
-        rankings, seconds = run_searchidx(index, queries, setdir, unaccented, weights)
+        rankings, seconds = run_searchidx(index, queries, setdir, unaccented, weights, collapse)
         result["runs"][f"searchidx/{label}"] = dict(metrics(rankings, qrels), seconds=round(seconds, 1))
         if baselines:
             result["runs"][f"bm25-pyvi/{label}"] = metrics(run_bm25(corpus, queries, unaccented), qrels)
@@ -204,11 +208,14 @@ def main() -> None:
     parser.add_argument("--json", help="write the results as JSON here")
     parser.add_argument("--no-baselines", action="store_true")
     parser.add_argument("--workdir", help="where to build the indexes (default: a temp folder)")
+    parser.add_argument("--no-collapse", action="store_true",
+                        help="rank every document, copies of one text included (search --no-collapse)")
     args = parser.parse_args()
     if not EVAL.is_dir():
         sys.exit(f"error: {EVAL} is absent")
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="searchidx-quality-"))
-    results = [evaluate(name, workdir, baselines=not args.no_baselines) for name in args.sets]
+    results = [evaluate(name, workdir, baselines=not args.no_baselines, collapse=not args.no_collapse)
+               for name in args.sets]
     print(table(results))
     if args.json:
         with open(args.json, "w", encoding="utf-8") as fh:

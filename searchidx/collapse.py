@@ -13,11 +13,15 @@ from __future__ import annotations
 
 from typing import Callable, Dict, List, Optional, Tuple
 
-from .sketch import Sketch, containment, decode_sketch
+from .sketch import Sketch, containment, decode_sketch, exact_containment
 
-__all__ = ["COPY_SHARE", "MIN_SKETCH", "Group", "collapse_ranked", "sketch_column"]
+__all__ = ["COPY_SHARE", "EXACT_SHARE", "MIN_SKETCH", "Group", "collapse_ranked", "sketch_column"]
 
 COPY_SHARE = 0.7
+# Counted on every word run of the two texts, a copy holds nearly all of the other's:
+# two districts' reports on one template, or two regulations differing in a few clauses,
+# share most runs and are still two documents.
+EXACT_SHARE = 0.9
 MIN_SKETCH = 6  # texts with fewer sampled runs are too short to call copies
 MAX_WINDOW = 5000  # the most ranked documents looked through for one page
 
@@ -33,15 +37,18 @@ class Group:
         self.sketches = [sketch]
         self.copies: List[int] = []
 
-    def holds_copy(self, sketch: Sketch) -> bool:
+    def holds_copy(self, docnum: int, sketch: Sketch, text_of: Callable[[int], str]) -> bool:
         """Whether a text is a copy of this hit's: compared with the hit itself, not with its
-        copies, so a re-post quoting two reports does not make them one."""
+        copies, so a re-post quoting two reports does not make them one. The sketches pick
+        the candidates; their texts decide."""
         head = self.sketches[0]
         return len(sketch) >= MIN_SKETCH and len(head) >= MIN_SKETCH \
-            and containment(sketch, head) >= COPY_SHARE
+            and containment(sketch, head) >= COPY_SHARE \
+            and exact_containment(text_of(docnum), text_of(self.docnum)) >= EXACT_SHARE
 
 
-def _group(ranked: Ranked, sketch_of: Callable[[int], Sketch]) -> List[Group]:
+def _group(ranked: Ranked, sketch_of: Callable[[int], Sketch],
+           text_of: Callable[[int], str]) -> List[Group]:
     groups: List[Group] = []
     by_hash: Dict[int, List[Group]] = {}  # a hit's sampled hashes -> its group
     for docnum, score in ranked:
@@ -49,7 +56,7 @@ def _group(ranked: Ranked, sketch_of: Callable[[int], Sketch]) -> List[Group]:
         # Only hits sharing a sampled run can hold this text: the rest are not compared.
         candidates = dict.fromkeys(g for h in sketch.hashes for g in by_hash.get(h, ()))
         for group in candidates:
-            if group.holds_copy(sketch):
+            if group.holds_copy(docnum, sketch, text_of):
                 group.copies.append(docnum)
                 group.sketches.append(sketch)
                 break
@@ -65,6 +72,7 @@ def _group(ranked: Ranked, sketch_of: Callable[[int], Sketch]) -> List[Group]:
 def collapse_ranked(
     rank: Callable[[int], Tuple[Ranked, int]],
     column: Callable[[int], str],
+    text_of: Callable[[int], str],
     limit: int,
     page: int,
     original: Optional[Callable[[int], bool]] = None,
@@ -72,12 +80,18 @@ def collapse_ranked(
     """The groups of one page, the documents found, and the copies folded into them.
 
     ``rank(n)`` gives the first n (docnum, score) of the search and the total found;
-    ``column(docnum)`` a document's stored sketch; ``original(docnum)``, when given, says
+    ``column(docnum)`` a document's stored sketch, ``text_of(docnum)`` its text; ``original(docnum)``, when given, says
     whether a document is the report itself (in the national layout): a group shows it
     rather than a re-post that ranks higher. The window of ranked documents grows until it
     holds the page's groups, or everything found.
     """
     cache: Dict[int, Sketch] = {}
+    texts: Dict[int, str] = {}
+
+    def cached_text(docnum: int) -> str:
+        if docnum not in texts:
+            texts[docnum] = text_of(docnum)
+        return texts[docnum]
 
     def sketch_of(docnum: int) -> Sketch:
         if docnum not in cache:
@@ -88,7 +102,7 @@ def collapse_ranked(
     window = wanted * 2 + 10
     while True:
         ranked, total = rank(window)
-        groups = _group(ranked, sketch_of)
+        groups = _group(ranked, sketch_of, cached_text)
         if len(groups) >= wanted or len(ranked) >= total or window >= MAX_WINDOW:
             break
         window = min(window * 4, MAX_WINDOW)

@@ -200,7 +200,7 @@ class Searcher:
             self._sketches = sketch_column(self._searcher.reader())
         groups, total, folded = collapse_ranked(
             lambda n: self._run(plan, found, n, 1, sort), self._sketches,
-            limit, page, lambda d: bool(self._searcher.stored_fields(d).get("number")))
+            lambda d: stored_text(self._searcher.stored_fields(d)), limit, page, lambda d: bool(self._searcher.stored_fields(d).get("number")))
         return PageOfGroups(groups, folded), total
 
     def _run(self, plan: QueryPlan, found: MatchSet, limit: int, page: int, sort: str):

@@ -29,18 +29,41 @@ def text_sketch(text: str) -> List[int]:
     Only lines of PROSE_WORDS words or more count: the short lines of a header, a
     signature block or a table are laid out differently by each format (a Word table, a
     PDF's columns run together), while the prose of the body is the same text in all."""
+    hashes = {value for value in _run_hashes(text) if value % SAMPLE == 0}
+    return sorted(hashes)[:MAX_HASHES]
+
+
+def _run_hashes(text: str) -> List[int]:
+    """The hash of every run of SHINGLE words of the text's prose (see text_sketch)."""
     prose = " ".join(line for line in text.split("\n") if len(line.split()) >= PROSE_WORDS)
     words = _WORD.findall(fold(prose).lower())
     if len(words) < SHINGLE * 4:
         words = _WORD.findall(fold(text).lower())
-    if len(words) < SHINGLE:
-        return []
-    hashes = set()
-    for start in range(len(words) - SHINGLE + 1):
-        value = zlib.crc32(" ".join(words[start:start + SHINGLE]).encode("utf-8"))
-        if value % SAMPLE == 0:
-            hashes.add(value)
-    return sorted(hashes)[:MAX_HASHES]
+    return [zlib.crc32(" ".join(words[start:start + SHINGLE]).encode("utf-8"))
+            for start in range(len(words) - SHINGLE + 1)]
+
+
+def _all_runs(text: str) -> List[int]:
+    """Every run of SHINGLE words within a line (a header's or signature's cells are lines
+    in one format and run together in another; a PDF's wrapped line is part of a paragraph
+    line of the same text in Word)."""
+    runs = []
+    for line in fold(text).lower().split("\n"):
+        words = _WORD.findall(line)
+        runs += [zlib.crc32(" ".join(words[start:start + SHINGLE]).encode("utf-8"))
+                 for start in range(len(words) - SHINGLE + 1)]
+    return runs
+
+
+def exact_containment(a: str, b: str) -> float:
+    """The share of the smaller text's word runs found in the other, counted on every run
+    of the whole texts (a sketch samples one in SAMPLE of the prose's: on short texts its
+    estimate is too rough to tell a copy from another text written on the same template,
+    and which short lines count as prose differs between a Word file and a PDF)."""
+    runs_a, runs_b = set(_all_runs(a)), set(_all_runs(b))
+    if not runs_a or not runs_b:
+        return 0.0
+    return len(runs_a & runs_b) / min(len(runs_a), len(runs_b))
 
 
 def encode_sketch(hashes: Iterable[int]) -> str:
