@@ -26,6 +26,9 @@ def turn_documents(searcher) -> set:
     return matching_docs(searcher, wq.Term("transcript", "1"))
 
 
+MAX_RAISED = 10  # the most transcripts one search ranks by their best turn
+
+
 def _saturation(tf: int, length: int, average: float, k1: float, b: float) -> float:
     return tf * (k1 + 1) / (tf + k1 * (1 - b + b * length / average)) if tf else 0.0
 
@@ -73,6 +76,10 @@ def raise_scores(searcher, mask, scores, words, weights):
     with_turns = [d for d in turn_documents(searcher) if mask[d]]
     if not with_turns:
         return scores
+    if len(with_turns) > MAX_RAISED:
+        # Finding a transcript's best turn reads its text: only the best-scored few are
+        # read, so a question matching most of a large index stays fast.
+        with_turns = sorted(with_turns, key=lambda d: -scores[d])[:MAX_RAISED]
     scores = scores.copy()
     for docnum, ratio in _ratios(searcher, with_turns, words, weights).items():
         scores[docnum] *= ratio
