@@ -13,14 +13,13 @@ from searchidx import open_index
 from searchidx.builders import TEST_EXIT_ENV
 from searchidx.errors import IndexLockedError, SearchIdxError
 from searchidx.indexer import index_paths
-from searchidx.search import Searcher
+from index_compare import contents, rankings
 
 distributed = pytest.importorskip("distributed")
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 QUERIES = ["nhân quyền", "ngan sach", "hội đồng nhân dân", '"kỳ họp"', "quyen con nguoi",
            "tại sao phải bồi dưỡng kiến thức về quyền con người?", "du toan -ha"]
-VOLATILE = ("indexed_at", "indexed_us")  # when a document was indexed: differs run to run
 
 
 @pytest.fixture(scope="module")
@@ -52,28 +51,13 @@ def local_index(tmp_path_factory):
     return path
 
 
-def contents(path) -> dict:
-    """Every document's stored fields (but when it was indexed), by id."""
-    index = open_index(str(path))
-    with index.whoosh_index.reader() as reader:
-        docs = [{k: v for k, v in stored.items() if k not in VOLATILE}
-                for stored in reader.all_stored_fields()]
-    ids = [doc["id"] for doc in docs]
-    assert len(ids) == len(set(ids)), "a document is indexed twice"
-    return {doc["id"]: doc for doc in docs}
-
-
-def rankings(path) -> dict:
-    with Searcher(open_index(str(path))) as searcher:
-        return {q: [(hit.id, round(hit.score, 9)) for hit in searcher.search(q, limit=50).hits]
-                for q in QUERIES}
 
 
 def assert_same_index(path, local_index) -> None:
     assert contents(path) == contents(local_index)
-    expected = rankings(local_index)
+    expected = rankings(local_index, QUERIES)
     assert all(expected.values())  # the queries find something: the comparison means something
-    assert rankings(path) == expected
+    assert rankings(path, QUERIES) == expected
 
 
 def test_an_index_built_on_the_cluster_is_the_local_one(tmp_path, cluster, local_index):

@@ -10,29 +10,14 @@ import pytest
 
 from searchidx import open_index
 from searchidx.indexer import index_paths
-from searchidx.search import Searcher
+from index_compare import contents, rankings
 from searchidx.storage import engine
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 QUERIES = ["nhân quyền", "ngan sach", "hội đồng nhân dân", '"kỳ họp"', "quyen con nguoi",
            "tại sao phải bồi dưỡng kiến thức về quyền con người?", "du toan -ha", "Hà Nội"]
-VOLATILE = ("indexed_at", "indexed_us")
 
 
-def contents(path) -> dict:
-    index = open_index(str(path))
-    with index.whoosh_index.reader() as reader:
-        docs = [{k: v for k, v in stored.items() if k not in VOLATILE}
-                for stored in reader.all_stored_fields()]
-    ids = [doc["id"] for doc in docs]
-    assert len(ids) == len(set(ids)), "a document is indexed twice"
-    return {doc["id"]: doc for doc in docs}
-
-
-def rankings(path) -> dict:
-    with Searcher(open_index(str(path))) as searcher:
-        return {q: [(hit.id, round(hit.score, 9)) for hit in searcher.search(q, limit=50).hits]
-                for q in QUERIES}
 
 
 def build(path, folder, **options):
@@ -53,9 +38,9 @@ def test_workers_build_the_sequential_index(tmp_path, sequential, procs, chunk_d
     report = build(path, CORPUS, procs=procs, chunk_docs=chunk_docs)
     assert report.failed == 0 and report.added == len(contents(sequential))
     assert contents(path) == contents(sequential)
-    expected = rankings(sequential)
+    expected = rankings(sequential, QUERIES)
     assert all(expected.values())
-    assert rankings(path) == expected
+    assert rankings(path, QUERIES) == expected
     # The run's segments (a batch each) are merged into one, as a sequential run's chunks are.
     assert len(engine.segments(open_index(str(path)).whoosh_index)) == 1
 
@@ -107,7 +92,7 @@ def test_updates_and_removals_match_the_sequential_writer(tmp_path):
 
     assert comparable(tmp_path / "par") == comparable(tmp_path / "seq")
     assert "lap-lai" in contents(tmp_path / "par")
-    assert rankings(tmp_path / "par") == rankings(tmp_path / "seq")
+    assert rankings(tmp_path / "par", QUERIES) == rankings(tmp_path / "seq", QUERIES)
     # Unchanged files are not read again by the next run.
     again = index_paths(open_index(str(tmp_path / "par")), [str(tmp_path / "in-par")], procs=2)
     assert again.added == again.updated == again.removed == 0
@@ -123,4 +108,4 @@ def test_a_worker_process_killed_mid_run_has_its_batch_redone(tmp_path, sequenti
     assert marker.exists(), "no worker died: the test tests nothing"
     assert report.failed == 0
     assert contents(path) == contents(sequential)
-    assert rankings(path) == rankings(sequential)
+    assert rankings(path, QUERIES) == rankings(sequential, QUERIES)
