@@ -198,9 +198,10 @@ class Searcher:
         """One page of hits with the copies of each folded into it (searchidx.collapse)."""
         if self._sketches is None:
             self._sketches = sketch_column(self._searcher.reader())
+        stored = self._searcher.stored_fields
         groups, total, folded = collapse_ranked(
             lambda n: self._run(plan, found, n, 1, sort), self._sketches,
-            lambda d: stored_text(self._searcher.stored_fields(d)), limit, page, lambda d: bool(self._searcher.stored_fields(d).get("number")))
+            lambda d: stored_text(stored(d)), limit, page, lambda d: bool(stored(d).get("number")))
         return PageOfGroups(groups, folded), total
 
     def _run(self, plan: QueryPlan, found: MatchSet, limit: int, page: int, sort: str):
