@@ -9,6 +9,7 @@ the ranking of news articles does not change. The best turn is what the hit name
 """
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from whoosh import query as wq
@@ -43,15 +44,23 @@ def best_turn(text: str, turns: Sequence[dict], words, average: float, k1: float
     whole = sum(_saturation(len(s), length, average, k1, b) for s in spans)
     if whole <= 0:
         return 1.0, None
+    edges = [([a for a, _ in s], [z for _, z in s]) for s in spans if s]
     best, chosen = 0.0, None
     for turn in turns:
         start, end = turn["start"], turn["end"]
+        counts = [_count_within(starts, ends, start, end) for starts, ends in edges]
+        if not any(counts):
+            continue
         size = max(1, len(text[start:end].split()))
-        part = sum(_saturation(sum(1 for a, z in s if a >= start and z <= end), size, average, k1, b)
-                   for s in spans)
+        part = sum(_saturation(tf, size, average, k1, b) for tf in counts)
         if part > best:
             best, chosen = part, turn
     return max(1.0, best / whole), chosen
+
+
+def _count_within(starts: List[int], ends: List[int], start: int, end: int) -> int:
+    """How many matches lie within [start, end) (match_spans gives them sorted and apart)."""
+    return max(0, bisect_right(ends, end) - bisect_left(starts, start))
 
 
 def _average_length(searcher) -> float:

@@ -1,7 +1,7 @@
 """What a search returns: one page of hits, how they were found, facets, suggestions."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Dict, List, Optional
 
 from .snippets import Snippet
@@ -39,8 +39,12 @@ class Hit:
     passage: Optional[dict] = None
 
     def to_dict(self) -> dict:
-        out = asdict(self)
+        # (dataclasses.asdict deep-copies every field, which a search pays for every hit.)
+        out = {f.name: getattr(self, f.name) for f in fields(self)}
         out["snippets"] = [s.to_dict() for s in self.snippets]
+        out["missing"] = list(self.missing)
+        out["copies"] = [dict(c) for c in self.copies]
+        out["passage"] = dict(self.passage) if self.passage is not None else None
         return out
 
 

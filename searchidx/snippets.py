@@ -56,12 +56,7 @@ def match_spans(text: str, marks: Sequence[Sequence[QueryWord]]) -> List[Tuple[i
     runs = [list(run) for run in marks if run]
     if not runs:
         return []
-    lowered = fold(text.lower())
-    if len(lowered) != len(text):  # lowercasing or folding changed lengths: rare scripts
-        find = _finder_by_tokens(text)
-    else:
-        def find(words):
-            return _occurrences(text, lowered, tuple(words))
+    find = _finder(text)
     spans: List[Tuple[int, int]] = []
     for run in runs:
         covered = [False] * len(run)
@@ -88,26 +83,53 @@ def _expected(words: Sequence[QueryWord]) -> List[Tuple[str, str, bool]]:
     return out
 
 
-@lru_cache(maxsize=512)
-def _sequence_pattern(folded: Tuple[str, ...]) -> "re.Pattern":
-    body = r"[\W_]+".join(re.escape(f) for f in folded)
-    return re.compile(r"(?<![^\W_])%s(?![^\W_])" % body)
+@lru_cache(maxsize=16)
+def _finder(text: str):
+    """A function finding runs of query words in ``text``: [start, end) spans.
+
+    Cached: one search looks in the same few texts many times (a transcript's best turn,
+    then its snippets), and each is lowercased and folded once for all of them.
+    """
+    lowered = fold(text.lower())
+    if len(lowered) != len(text):  # lowercasing or folding changed lengths: rare scripts
+        return _finder_by_tokens(text)
+    return lambda words: _occurrences(text, lowered, tuple(words))
 
 
 def _occurrences(text: str, lowered: str, words: Tuple[QueryWord, ...]) -> List[Tuple[int, int]]:
+    """Where the syllables of ``words`` stand side by side (whole syllables, anything but
+    letters and digits between them) in ``lowered``, the folded lowercase ``text``."""
     expected = _expected(words)
     if not expected:
         return []
-    pattern = _sequence_pattern(tuple(f for _, f, _ in expected))
+    first, rest = expected[0][1], [f for _, f, _ in expected[1:]]
+    typed_exactly = any(exact for _, _, exact in expected)
+    size = len(lowered)
     spans = []
-    for m in pattern.finditer(lowered):
-        if any(exact for _, _, exact in expected):
-            found = _SYLLABLE.findall(text[m.start():m.end()])
+    pos = 0
+    while True:
+        start = lowered.find(first, pos)
+        if start < 0:
+            return spans
+        end = start + len(first)
+        for syllable in rest:
+            gap = end
+            while gap < size and not lowered[gap].isalnum():
+                gap += 1
+            if gap == end or not lowered.startswith(syllable, gap):
+                end = -1
+                break
+            end = gap + len(syllable)
+        if end < 0 or (start and lowered[start - 1].isalnum()) or (end < size and lowered[end].isalnum()):
+            pos = start + 1  # not whole syllables here: a match may start further on
+            continue
+        pos = end
+        if typed_exactly:
+            found = _SYLLABLE.findall(text[start:end])
             if len(found) != len(expected) or any(
                     exact and normalize_token(f) != typed for f, (typed, _, exact) in zip(found, expected)):
                 continue
-        spans.append((m.start(), m.end()))
-    return spans
+        spans.append((start, end))
 
 
 def _finder_by_tokens(text: str):

@@ -75,6 +75,20 @@ def test_folding_and_d_bar():
     assert has_diacritics("nhân") and not has_diacritics("nhan")
 
 
+def test_long_texts_fold_the_same_through_numpy():
+    from searchidx.analysis import normalize
+
+    pytest.importorskip("numpy")
+    texts = [
+        "Đồng chí Nguyễn Thị Lan phát biểu về quyền con người tại Hậu Giang. " * 30,
+        unicodedata.normalize("NFD", "Thủy lợi, hòa bình, khỏe mạnh; ĐẢNG ỦY. ") * 40,  # stray marks drop
+        "Số 15/2020/NĐ-CP – “trích dẫn” 😀 ở đây, ê ế ề ể ễ ệ. " * 30,  # beyond the table, astral
+    ]
+    for text in texts:
+        assert len(text) >= normalize._LONG_TEXT
+        assert normalize._fold_array(text) == text.translate(normalize._FOLD_TABLE)
+
+
 def test_accented_and_unaccented_differ_in_exact_field():
     assert texts_of(syllable_analyzer(), "nhận") != texts_of(syllable_analyzer(), "nhân")
     assert texts_of(folded_analyzer(), "nhận") == texts_of(folded_analyzer(), "nhân")

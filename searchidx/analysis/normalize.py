@@ -9,6 +9,7 @@ length of an NFC string, so token offsets into the stored text stay exact.
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from functools import lru_cache
 
@@ -121,7 +122,40 @@ def fold(text: str) -> str:
     """Remove every tone and vowel mark and turn đ into d: "Đường" -> "Duong"."""
     if text.isascii():
         return text
+    if len(text) >= _LONG_TEXT and "numpy" in sys.modules:
+        return _fold_array(text)
     return text.translate(_FOLD_TABLE)
+
+
+# A whole document folds several times faster as an array of code points, but only a
+# process that has numpy loaded already (a large index's searcher) takes that way: a
+# one-off command should not pay for importing it.
+_LONG_TEXT = 1000
+_ARRAY_TABLES = []
+
+
+def _fold_array(text: str) -> str:
+    import numpy as np
+
+    if not _ARRAY_TABLES:
+        size = max(_FOLD_TABLE) + 1
+        table = np.arange(size, dtype=np.uint32)
+        dropped = np.zeros(size, dtype=bool)
+        for cp, to in _FOLD_TABLE.items():
+            if to is None:
+                dropped[cp] = True
+            else:
+                table[cp] = ord(to)
+        _ARRAY_TABLES.extend((size, table, dropped))
+    size, table, dropped = _ARRAY_TABLES
+    points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    inside = points < size
+    within = np.minimum(points, size - 1)
+    out = np.where(inside, table[within], points)
+    drop = dropped[within] & inside
+    if drop.any():
+        out = out[~drop]
+    return out.astype(np.uint32).tobytes().decode("utf-32-le")
 
 
 def has_diacritics(text: str) -> bool:
