@@ -7,6 +7,12 @@ seen by the next request, without a restart, and an unchanged index keeps its
 warm searchers (array scorer, suggester). A searcher serves one request at a
 time; at most ``size`` exist, and further requests wait for one.
 
+One searcher a process by default: a search is work for the CPU under Python's
+GIL, so two threads searching at once in one process do not finish sooner; they
+take turns at every release of the lock (numpy releases it often) and each search
+ends later than if they had queued (bench/RESULTS.md). More cores serve more
+requests through `serve --workers`, one process each.
+
 The last ``cache`` searches' results are kept, keyed by the generation they read:
 paging back, toggling a facet off or many readers of one link cost nothing, and a
 commit makes every kept result stale at once.
@@ -25,7 +31,7 @@ from ..showing import document_record
 
 __all__ = ["SearcherPool", "DEFAULT_POOL_SIZE", "DEFAULT_CACHE"]
 
-DEFAULT_POOL_SIZE = 4
+DEFAULT_POOL_SIZE = 1
 DEFAULT_CACHE = 256
 
 
