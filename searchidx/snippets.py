@@ -183,22 +183,23 @@ def make_snippets(text: str, marks: Sequence[Sequence[QueryWord]], count: int = 
     if not spans:
         end = _cut_right(text, min(len(text), width))
         return [Snippet(text[:end].strip(), [], 0)] if text.strip() else []
-    # Score each window starting at a match by the distinct words it covers.
+    # A window starts at each match; the first shown is the one covering the most distinct
+    # words, and each next one the one adding the most words not shown yet, so that every
+    # word that made the document match is seen when the snippets can show it.
     windows = []
     for i, (start, _) in enumerate(spans):
         lo = _cut_left(text, max(0, start - width // 4))
         hi = _cut_right(text, min(len(text), lo + width))
         inside = [s for s in spans[i:] if s[1] <= hi] + [s for s in spans[:i] if s[0] >= lo]
-        distinct = {normalize_token(text[a:b]) for a, b in inside}
-        windows.append((len(distinct), len(inside), -lo, lo, hi))
-    windows.sort(reverse=True)
-    chosen: List[Tuple[int, int]] = []
+        distinct = {fold(normalize_token(text[a:b])) for a, b in inside}
+        windows.append((distinct, len(inside), lo, hi))
+    shown: set = set()
     seen = set()  # a passage repeated in the text (a title above its body) is shown once
     out = []
-    for _, _, _, lo, hi in windows:
-        if not all(hi <= a or lo >= b for a, b in chosen):
-            continue
-        chosen.append((lo, hi))
+    while windows and len(out) < count:
+        best = max(windows, key=lambda w: (len(w[0] - shown), len(w[0]), w[1], -w[2]))
+        windows = [w for w in windows if w is not best and (w[3] <= best[2] or w[2] >= best[3])]
+        distinct, _, lo, hi = best
         # Trim whitespace and line breaks at the ends, keeping offsets right.
         while lo < hi and text[lo].isspace():
             lo += 1
@@ -209,8 +210,7 @@ def make_snippets(text: str, marks: Sequence[Sequence[QueryWord]], count: int = 
         if key in seen:
             continue
         seen.add(key)
+        shown |= distinct
         marks = [(a - lo, b - lo) for a, b in spans if a >= lo and b <= hi]
         out.append(Snippet(passage, marks, lo))
-        if len(out) >= count:
-            break
     return out

@@ -205,6 +205,22 @@ def test_every_matched_word_is_marked(searcher):
             assert (start, start + len("ngân sách")) in snip.marks
 
 
+def test_snippets_show_each_matched_word_when_they_can():
+    from searchidx.query import QueryWord
+    from searchidx.snippets import make_snippets
+
+    # "Hậu Giang" stands in the header and in many paragraphs; "nhân quyền" once, far on.
+    filler = "Các cơ quan báo cáo kết quả thực hiện đúng thời hạn được giao trong năm. " * 4
+    text = ("UBND TỈNH HẬU GIANG\n" + "".join(f"Tỉnh Hậu Giang triển khai việc số {i}. {filler}\n"
+                                             for i in range(6))
+            + filler + "Gửi Ban Chỉ đạo về Nhân quyền tỉnh trước ngày 20 tháng 12.\n")
+    words = [[QueryWord(("nhan", "quyen"), False), QueryWord(("hau", "giang"), False)]]
+    shown = make_snippets(text, words, count=3)
+    marked = {fold(s.text[a:b].lower()) for s in shown for a, b in s.marks}
+    assert marked == {"nhan quyen", "hau giang"}
+    assert len(shown) == 3
+
+
 def test_boolean_syntax(searcher):
     both = searcher.search("giao thông AND Quảng Ninh", limit=50)
     assert both.total >= 1
