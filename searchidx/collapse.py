@@ -5,9 +5,12 @@ searchidx.sketch, stored at index time in the ``sketch`` column) estimates how m
 the smaller text is contained in the other. A document whose text is mostly (COPY_SHARE)
 inside a better-ranked hit's, or holds most of it, is listed under that hit as a copy.
 
-The hit count is not changed by collapsing: it counts the documents found (as facets do).
-The hits of a page are reports, each with its copies; how many documents were folded
-into the hits shown is said beside them (``SearchResults.collapsed``).
+The documents found are still counted (``SearchResults.total``, as facets count them).
+The hits are counted too when every document found was grouped, which is done whenever
+no more than COUNT_HITS_UP_TO were found: ``SearchResults.hits_total``, so that "16 hits"
+and the pages after them are true when 5 of 21 documents are copies. The hits of a page
+are reports, each with its copies; how many documents were folded into the hits shown is
+said beside them (``SearchResults.collapsed``).
 """
 from __future__ import annotations
 
@@ -24,6 +27,7 @@ COPY_SHARE = 0.7
 EXACT_SHARE = 0.9
 MIN_SKETCH = 6  # texts with fewer sampled runs are too short to call copies
 MAX_WINDOW = 5000  # the most ranked documents looked through for one page
+COUNT_HITS_UP_TO = 100  # found no more than this, every document is grouped: the hits are counted
 
 Ranked = List[Tuple[int, Optional[float]]]  # (docnum, score) in rank order
 
@@ -76,8 +80,9 @@ def collapse_ranked(
     limit: int,
     page: int,
     original: Optional[Callable[[int], bool]] = None,
-) -> Tuple[List[Group], int, int]:
-    """The groups of one page, the documents found, and the copies folded into them.
+) -> Tuple[List[Group], int, int, Optional[int]]:
+    """The groups of one page, the documents found, the copies folded into the page's
+    groups, and how many groups all the documents found make (None: not counted).
 
     ``rank(n)`` gives the first n (docnum, score) of the search and the total found;
     ``column(docnum)`` a document's stored sketch, ``text_of(docnum)`` its text; ``original(docnum)``, when given, says
@@ -102,6 +107,9 @@ def collapse_ranked(
     window = wanted * 2 + 10
     while True:
         ranked, total = rank(window)
+        if len(ranked) < total <= COUNT_HITS_UP_TO:
+            window = total
+            ranked, total = rank(window)
         groups = _group(ranked, sketch_of, cached_text)
         if len(groups) >= wanted or len(ranked) >= total or window >= MAX_WINDOW:
             break
@@ -114,7 +122,8 @@ def collapse_ranked(
                 if first is not None:  # the report heads its group, at the group's rank
                     group.copies[group.copies.index(first)] = group.docnum
                     group.docnum = first
-    return shown, total, sum(len(g.copies) for g in shown)
+    counted = len(groups) if len(ranked) >= total else None
+    return shown, total, sum(len(g.copies) for g in shown), counted
 
 
 def sketch_column(reader) -> Callable[[int], str]:

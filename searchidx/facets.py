@@ -6,7 +6,7 @@ frequent values.
 """
 from __future__ import annotations
 
-from typing import Callable, Dict, List
+from typing import Callable, Dict, List, Optional
 
 from whoosh import sorting
 
@@ -28,10 +28,11 @@ _LAYOUT_FACETS = {"type": ("doc_type", False), "issuer": ("issuer", False),
 class PageOfGroups(list):
     """One page of (docnum, score) hits, each with the copies folded into it."""
 
-    def __init__(self, groups, folded: int):
+    def __init__(self, groups, folded: int, counted: Optional[int] = None):
         super().__init__((g.docnum, g.score) for g in groups)
         self.copies: Dict[int, List[int]] = {g.docnum: g.copies for g in groups}
         self.folded = folded
+        self.counted = counted  # the hits all the documents found make, when known
 
 
 def official_hit(stored: dict) -> dict:

@@ -63,6 +63,15 @@ class SearchResults:
     words: List[str] = field(default_factory=list)  # the query's words, as matched
     notice: Optional[str] = None  # one line on how the hits were found, when not as asked
     collapsed: int = 0  # documents found shown as copies under the hits of this page
+    # The hits all the documents found make, copies folded into their reports (equal to
+    # ``total`` without collapsing); None when more were found than were grouped.
+    hits_total: Optional[int] = None
+
+    @property
+    def hit_count(self) -> int:
+        """How many hits there are to page through: the hits when counted, else the
+        documents found (copies beyond the counted range each count then)."""
+        return self.hits_total if self.hits_total is not None else self.total
 
     def to_dict(self) -> dict:
         return {
@@ -75,6 +84,7 @@ class SearchResults:
             "limit": self.limit,
             "took_ms": round(self.took_ms, 2),
             "collapsed": self.collapsed,
+            "hits_total": self.hits_total,
             "hits": [h.to_dict() for h in self.hits],
             "facets": self.facets,
             "suggestions": self.suggestions,

@@ -170,7 +170,8 @@ class Searcher:
             )
         results = SearchResults(asked, total, ranked, page, limit, 0.0, warnings=plan.warnings,
                                 match=found.kind, words=[w.text for w in found.words],
-                                notice=found.notice, collapsed=getattr(hits, "folded", 0))
+                                notice=found.notice, collapsed=getattr(hits, "folded", 0),
+                                hits_total=hits.counted if isinstance(hits, PageOfGroups) else total)
         if facets:
             results.facets = self._facets(found)
         if suggest and self._suggester.wanted(text, total):
@@ -199,10 +200,10 @@ class Searcher:
         if self._sketches is None:
             self._sketches = sketch_column(self._searcher.reader())
         stored = self._searcher.stored_fields
-        groups, total, folded = collapse_ranked(
+        groups, total, folded, counted = collapse_ranked(
             lambda n: self._run(plan, found, n, 1, sort), self._sketches,
             lambda d: stored_text(stored(d)), limit, page, lambda d: bool(stored(d).get("number")))
-        return PageOfGroups(groups, folded), total
+        return PageOfGroups(groups, folded, counted), total
 
     def _run(self, plan: QueryPlan, found: MatchSet, limit: int, page: int, sort: str):
         end = page * limit

@@ -179,7 +179,11 @@ def test_search_terminal_output(invoke, corpus_index):
     assert res.exit_code == 0
     out = res.stdout
     assert ESC not in out  # a pipe gets no escape codes
-    assert out.startswith(f'{data["total"]} hits for "nhan quyen", showing 1-3')
+    # The hits are counted, copies of one report folded into it; the documents beside them.
+    assert data["hits_total"] is not None and data["hits_total"] < data["total"]
+    assert out.startswith(f'{data["hits_total"]} hits for "nhan quyen", showing 1-3')
+    copies = data["total"] - data["hits_total"]
+    assert f'({data["total"]} documents: {copies} are copies' in out
     flat = " ".join(out.split())  # a long title wraps
     for hit in data["hits"]:
         assert f'{hit["rank"]}. {" ".join(hit["title"].split())}' in flat

@@ -206,6 +206,29 @@ def test_copies_of_one_report_are_one_hit(official_index):
         assert folded.total == 5 and folded.collapsed == 2 and len(folded.hits) == 3
 
 
+def test_the_hits_are_counted_and_paged_as_shown(official_index):
+    with Searcher(open_index(official_index)) as searcher:
+        query = '"quyền con người" tập huấn'
+        first = searcher.search(query, limit=2)
+        assert (first.total, first.hits_total) == (5, 3)
+        pages = [searcher.search(query, limit=2, page=p) for p in (1, 2, 3)]
+        assert [len(p.hits) for p in pages] == [2, 1, 0]  # 3 hits: two pages, none empty
+        assert all(p.hits_total == 3 for p in pages)
+        assert searcher.search(query, collapse=False).hits_total == 5
+
+
+def test_more_found_than_grouped_counts_documents(corpus_index, monkeypatch):
+    from searchidx import collapse
+
+    with Searcher(open_index(corpus_index)) as searcher:
+        counted = searcher.search("nhan quyen", limit=1)
+        assert counted.hits_total is not None and counted.hits_total < counted.total
+        monkeypatch.setattr(collapse, "COUNT_HITS_UP_TO", 10)
+        many = searcher.search("nhan quyen", limit=1)
+        assert many.total == counted.total > 10
+        assert many.hits_total is None and many.hit_count == many.total
+
+
 def test_a_sketch_measures_containment_not_likeness():
     report = text_sketch(REPORT * 3)
     repost = text_sketch("Tin tức trong ngày hôm nay từ các tỉnh miền núi phía Bắc. " * 20 + REPORT * 3)

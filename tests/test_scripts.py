@@ -199,7 +199,7 @@ def test_run_jsonl_format(corpus_index, toml_script, invoke):
     lines = [json.loads(line) for line in res.stdout.splitlines()]
     assert [rec["query"] for rec in lines] == ["nhan-quyen", "all-provinces"]
     first = lines[0]
-    assert set(first) == {"query", "total", "match", "notice", "took_ms", "hits"}
+    assert set(first) == {"query", "total", "hits_total", "match", "notice", "took_ms", "hits"}
     assert first["total"] >= len(first["hits"]) >= 1
     assert isinstance(first["took_ms"], float) and first["took_ms"] > 0
     hit = first["hits"][0]
@@ -210,7 +210,7 @@ def test_run_jsonl_format(corpus_index, toml_script, invoke):
     snippet = hit["snippets"][0]
     for start, end in snippet["marks"]:
         assert snippet["text"][start:end]
-    assert set(lines[1]) == {"query", "total", "match", "notice", "took_ms", "hits", "facets"}
+    assert set(lines[1]) == {"query", "total", "hits_total", "match", "notice", "took_ms", "hits", "facets"}
     assert len(lines[1]["hits"]) <= 2
 
 

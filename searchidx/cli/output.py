@@ -98,10 +98,15 @@ color_option = click.option(
 )
 
 
-def copies_line(count: int) -> str:
+def copies_line(count: int, documents: Optional[int] = None) -> str:
+    """The line on copies folded into hits: ``count`` of all the ``documents`` found, or,
+    without ``documents``, in the hits of this page."""
+    if documents is not None:
+        are = "is a copy" if count == 1 else "are copies"
+        return (f"({documents} documents: {count} {are}, each listed under the report it copies; "
+                "--no-collapse shows every document)")
     noun = "copy" if count == 1 else "copies"
-    return (f"({count} more {noun} of these reports listed under them; "
-            "--no-collapse shows every document)")
+    return f"({count} more {noun} of these reports listed under them; --no-collapse shows every document)"
 
 
 def layout_lines(hit) -> list:

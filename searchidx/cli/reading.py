@@ -101,20 +101,25 @@ def search(state: State, query, limit, page, date_from, date_to, province, speak
 
 
 def _print_results(results, mode: str, width: int) -> None:
-    total = results.total
+    count = results.hit_count
     shown = f'"{results.query}"' if '"' not in results.query else f"'{results.query}'"
     first = (results.page - 1) * results.limit + 1
     if not results.hits:
-        note = f" on page {results.page} ({total} in all)" if total else ""
+        note = f" on page {results.page} ({count} in all)" if count else ""
         output.echo(f"No hits for {shown}{note}.", mode)
     else:
         last = first + len(results.hits) - 1
-        noun = "hit" if total == 1 else "hits"
+        noun = "hit" if count == 1 else "hits"
+        if results.hits_total is None:  # more found than were grouped: documents are counted
+            noun = "document" if count == 1 else "documents"
         how = " (ranked: any word)" if results.match == "any" else ""
-        output.echo(f"{total} {noun} for {shown}{how}, showing {first}-{last} "
+        output.echo(f"{count} {noun} for {shown}{how}, showing {first}-{last} "
                     f"({results.took_ms:.0f} ms)", mode)
-        if results.collapsed:
-            for line in output.wrap_marked(output.copies_line(results.collapsed), [], width, "", "plain"):
+        copies = output.copies_line(results.total - results.hits_total, results.total) \
+            if results.hits_total is not None and results.total > results.hits_total else \
+            output.copies_line(results.collapsed) if results.collapsed else None
+        if copies:
+            for line in output.wrap_marked(copies, [], width, "", "plain"):
                 output.echo(line, mode)
     if results.notice:
         output.echo(f"Note: {results.notice}.", mode)

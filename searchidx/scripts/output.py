@@ -24,6 +24,7 @@ def result_record(result: QueryResult) -> dict:
     record = {
         "query": result.name,
         "total": result.total,
+        "hits_total": result.hits_total,
         "match": result.match,
         "notice": result.notice,
         "took_ms": round(result.took_ms, 2),
@@ -62,9 +63,10 @@ def _cut(text: str, width: int) -> str:
 
 def table_lines(result: QueryResult, width: int = 100) -> List[str]:
     """A readable summary of one query's hits."""
-    noun = ("new " if result.new else "") + ("hit" if result.total == 1 else "hits")
+    count = result.total if result.hits_total is None else result.hits_total
+    noun = ("new " if result.new else "") + ("hit" if count == 1 else "hits")
     how = " (ranked: any word)" if result.match == "any" else ""
-    lines = [f"{result.name}: {result.total} {noun}{how} ({result.took_ms:.1f} ms)  q={result.query.q!r}"]
+    lines = [f"{result.name}: {count} {noun}{how} ({result.took_ms:.1f} ms)  q={result.query.q!r}"]
     if result.notice:
         lines.append(f"  Note: {result.notice}.")
     for hit in result.hits:

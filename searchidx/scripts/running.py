@@ -40,6 +40,7 @@ class QueryResult:
     new: bool = False  # run with --new: the hits are the new ones
     match: str = "all"  # how the hits were found (searchidx.results.MATCH_KINDS)
     notice: Optional[str] = None  # one line when they were not found as asked
+    hits_total: Optional[int] = None  # as SearchResults.hits_total: copies folded, when counted
 
     @property
     def name(self):
@@ -149,7 +150,7 @@ def iter_results(
             except QueryError as exc:  # an unknown province, say: which query had it
                 raise QueryError(f"{script.path}: {query.where}: {exc}") from None
             yield QueryResult(query, res.total, res.took_ms, res.hits, res.facets, res.warnings, new,
-                              res.match, res.notice)
+                              res.match, res.notice, res.hits_total)
         if new:
             _save_state(state_file, script, marks)
     finally:

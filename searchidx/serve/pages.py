@@ -56,10 +56,11 @@ def search_page(request: Request) -> Response:
                 "last": first + len(results.hits) - 1,
                 "facets": facet_groups(results.facets, params),
                 "filters": active_filters(params),
-                "pages": page_links(params, results.page, results.limit, results.total, MAX_PAGE),
+                "count": results.hit_count,
+                "pages": page_links(params, results.page, results.limit, results.hit_count, MAX_PAGE),
                 "previous": url_with("/", params, page=str(results.page - 1)) if results.page > 1 else None,
                 "next": (url_with("/", params, page=str(results.page + 1))
-                         if first + len(results.hits) <= results.total and results.page < MAX_PAGE
+                         if first + len(results.hits) <= results.hit_count and results.page < MAX_PAGE
                          else None),
                 "suggestions": [(s, url_with("/", params, q=s)) for s in results.suggestions],
                 "export_csv": url_with("/export.csv", params),
@@ -104,7 +105,7 @@ def export(request: Request) -> Response:
     found = QueryResult(query=ScriptQuery(name=wanted.q, q=wanted.q, options=wanted.options),
                         total=results.total, took_ms=results.took_ms, hits=results.hits,
                         facets=results.facets, warnings=results.warnings, match=results.match,
-                        notice=results.notice)
+                        notice=results.notice, hits_total=results.hits_total)
     out = io.StringIO()
     write_results([found], fmt, out)
     media = "text/csv; charset=utf-8" if fmt == "csv" else "application/json; charset=utf-8"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 from functools import partial
-from typing import List, Optional, Set
+from typing import Optional, Set
 
 import whoosh.index
 from whoosh.index import TOC, FileIndex, LockError
