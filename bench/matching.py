@@ -235,6 +235,17 @@ def indexed_documents(index) -> List[Tuple[str, str]]:
     return sorted(docs)
 
 
+def _no_collapse() -> dict:
+    import inspect
+    from searchidx import Searcher
+
+    # (Code from before copies were folded, run through PYTHONPATH, has no such option.)
+    return {"collapse": False} if "collapse" in inspect.signature(Searcher.search).parameters else {}
+
+
+NO_COLLAPSE = _no_collapse()
+
+
 def run_system(searcher, text: str, limit: int) -> dict:
     """What the system says ``text`` matches: hits with no word missing; a result the
     system itself marks as folded (no exact match) returns nothing as typed."""
@@ -242,7 +253,9 @@ def run_system(searcher, text: str, limit: int) -> dict:
 
     started = time.perf_counter()
     try:
-        res = searcher.search(text, limit=limit, snippets=0, suggest=False)
+        # (Every document found, as a hit of its own: copies of one report, folded under it by
+        # default, are in the match set all the same.)
+        res = searcher.search(text, limit=limit, snippets=0, suggest=False, **NO_COLLAPSE)
     except QueryError as exc:
         return {"returned": set(), "mode": "error: " + str(exc), "ms": 0.0, "hits": 0, "total": 0}
     ms = (time.perf_counter() - started) * 1000

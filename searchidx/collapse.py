@@ -14,11 +14,12 @@ said beside them (``SearchResults.collapsed``).
 """
 from __future__ import annotations
 
-from typing import Callable, Dict, List, Optional, Tuple
+from typing import Callable, Dict, List, Optional, Sequence, Set, Tuple
 
 from .sketch import Sketch, containment, decode_sketch, exact_containment
 
-__all__ = ["COPY_SHARE", "EXACT_SHARE", "MIN_SKETCH", "Group", "collapse_ranked", "sketch_column"]
+__all__ = ["COPY_SHARE", "EXACT_SHARE", "MIN_SKETCH", "Group", "collapse_ranked", "copies_of",
+           "sketch_column"]
 
 COPY_SHARE = 0.7
 # Counted on every word run of the two texts, a copy holds nearly all of the other's:
@@ -91,12 +92,7 @@ def collapse_ranked(
     holds the page's groups, or everything found.
     """
     cache: Dict[int, Sketch] = {}
-    texts: Dict[int, str] = {}
-
-    def cached_text(docnum: int) -> str:
-        if docnum not in texts:
-            texts[docnum] = text_of(docnum)
-        return texts[docnum]
+    cached_text = _remembered(text_of)
 
     def sketch_of(docnum: int) -> Sketch:
         if docnum not in cache:
@@ -124,6 +120,38 @@ def collapse_ranked(
                     group.docnum = first
     counted = len(groups) if len(ranked) >= total else None
     return shown, total, sum(len(g.copies) for g in shown), counted
+
+
+def _remembered(text_of: Callable[[int], str]) -> Callable[[int], str]:
+    """``text_of``, each document's text read once (a text is compared with several)."""
+    texts: Dict[int, str] = {}
+
+    def cached_text(docnum: int) -> str:
+        if docnum not in texts:
+            texts[docnum] = text_of(docnum)
+        return texts[docnum]
+
+    return cached_text
+
+
+def copies_of(docs: Sequence[int], others: Sequence[int], column: Callable[[int], str],
+              text_of: Callable[[int], str]) -> Set[int]:
+    """Those of ``docs`` that are copies of one of ``others`` (either holding the other's
+    text or held in it), as collapse_ranked would fold them under it."""
+    groups = [Group(d, None, Sketch(decode_sketch(column(d)))) for d in others]
+    by_hash: Dict[int, List[Group]] = {}
+    for group in groups:
+        if len(group.sketches[0]) >= MIN_SKETCH:
+            for h in group.sketches[0].hashes:
+                by_hash.setdefault(h, []).append(group)
+    cached_text = _remembered(text_of)
+    found = set()
+    for docnum in docs:
+        sketch = Sketch(decode_sketch(column(docnum)))
+        candidates = dict.fromkeys(g for h in sketch.hashes for g in by_hash.get(h, ()))
+        if any(group.holds_copy(docnum, sketch, cached_text) for group in candidates):
+            found.add(docnum)
+    return found
 
 
 def sketch_column(reader) -> Callable[[int], str]:

@@ -66,6 +66,8 @@ class SearchResults:
     # The hits all the documents found make, copies folded into their reports (equal to
     # ``total`` without collapsing); None when more were found than were grouped.
     hits_total: Optional[int] = None
+    # With ``since``: recent documents left out as copies of a document found before them.
+    earlier_copies: int = 0
 
     @property
     def hit_count(self) -> int:
@@ -85,6 +87,7 @@ class SearchResults:
             "took_ms": round(self.took_ms, 2),
             "collapsed": self.collapsed,
             "hits_total": self.hits_total,
+            "earlier_copies": self.earlier_copies,
             "hits": [h.to_dict() for h in self.hits],
             "facets": self.facets,
             "suggestions": self.suggestions,

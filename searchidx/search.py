@@ -14,7 +14,7 @@ from .index import Index
 from .query import QueryPlan, RankingWeights, build_query, date_range_query, province_query
 from .query.filters import changed_since_query
 from .matchset import MatchSet, folded_marks, matching_docs, relaxed
-from .collapse import collapse_ranked, sketch_column
+from .collapse import collapse_ranked, copies_of, sketch_column
 from .facets import FACETS, PageOfGroups, copy_entry, layout_facets, official_hit, with_layout
 from .query.official import official_filters
 from .results import Hit, SearchResults
@@ -29,6 +29,7 @@ __all__ = ["Hit", "SearchResults", "Searcher", "search", "Snippet", "make_snippe
 # From this many documents on, queries are scored with arrays (storage.scorer); below it
 # whoosh's own matchers take a few milliseconds, and a cold start saves importing numpy.
 ARRAY_SCORING_FROM = 2000
+EARLIER_LOOKED_AT = 200  # the earlier documents a --since search compares its recent ones with
 
 
 class VietnameseBM25F(BM25F):
@@ -135,6 +136,8 @@ class Searcher:
         plan.warnings += speakers.warnings
         only = self.changed_since(since) if since is not None else None
         found = speakers.verify(self._searcher, MatchSet.as_asked(plan).within(only))
+        earlier = self._earlier_copies(plan, found) if only is not None and collapse else set()
+        found.allowed = found.allowed - earlier if earlier else found.allowed
         run = self._collapsed if collapse else self._run
         hits, total = run(plan, found, limit, page, sort)
         # (Restricted to recent documents or to a speaker, "no document has every word"
@@ -171,7 +174,8 @@ class Searcher:
         results = SearchResults(asked, total, ranked, page, limit, 0.0, warnings=plan.warnings,
                                 match=found.kind, words=[w.text for w in found.words],
                                 notice=found.notice, collapsed=getattr(hits, "folded", 0),
-                                hits_total=hits.counted if isinstance(hits, PageOfGroups) else total)
+                                hits_total=hits.counted if isinstance(hits, PageOfGroups) else total,
+                                earlier_copies=len(earlier))
         if facets:
             results.facets = self._facets(found)
         if suggest and self._suggester.wanted(text, total):
@@ -204,6 +208,24 @@ class Searcher:
             lambda n: self._run(plan, found, n, 1, sort), self._sketches,
             lambda d: stored_text(stored(d)), limit, page, lambda d: bool(stored(d).get("number")))
         return PageOfGroups(groups, folded, counted), total
+
+    def _earlier_copies(self, plan: QueryPlan, found: MatchSet) -> set:
+        """The recent documents found (``found.allowed``) that copy a document the query
+        found before them: a PDF of a report seen last week is not news. The earlier
+        documents looked at are the best ranked (a copy holds the query's words as its
+        report does, and ranks near it)."""
+        if found.query is wq.NullQuery or not found.allowed:
+            return set()
+        recent = matching_docs(self._searcher, found.query) & found.allowed
+        if not recent:
+            return set()
+        if self._sketches is None:
+            self._sketches = sketch_column(self._searcher.reader())
+        every = MatchSet.as_asked(plan)
+        ranked, _ = self._run(plan, every, EARLIER_LOOKED_AT + len(recent), 1, "score")
+        before = [d for d, _ in ranked if d not in recent][:EARLIER_LOOKED_AT]
+        stored = self._searcher.stored_fields
+        return copies_of(sorted(recent), before, self._sketches, lambda d: stored_text(stored(d)))
 
     def _run(self, plan: QueryPlan, found: MatchSet, limit: int, page: int, sort: str):
         end = page * limit

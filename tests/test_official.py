@@ -229,6 +229,32 @@ def test_more_found_than_grouped_counts_documents(corpus_index, monkeypatch):
         assert many.hits_total is None and many.hit_count == many.total
 
 
+def test_a_recent_copy_of_a_report_found_before_is_not_new(tmp_path):
+    import time
+
+    from searchidx.indexer import index_paths
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "report.txt").write_text(REPORT, encoding="utf-8")
+    path = str(tmp_path / "ix")
+    index_paths(open_index(path, create=True), [str(folder)])
+    time.sleep(0.05)
+    since = time.time()
+    time.sleep(0.05)
+    (folder / "report.docx").write_bytes(to_docx(REPORT))  # the same report, as Word, a week on
+    (folder / "news.txt").write_text(NEWS, encoding="utf-8")  # and something new
+    index_paths(open_index(path), [str(folder)])
+    with Searcher(open_index(path)) as searcher:
+        query = "quyền con người"
+        recent = searcher.search(query, since=since)
+        assert [h.id for h in recent.hits] == ["news.txt"] and recent.earlier_copies == 1
+        assert recent.total == 1
+        every = searcher.search(query, since=since, collapse=False)  # each document as it is
+        assert sorted(h.id for h in every.hits) == ["news.txt", "report.docx"]
+        assert every.earlier_copies == 0
+
+
 def test_a_sketch_measures_containment_not_likeness():
     report = text_sketch(REPORT * 3)
     repost = text_sketch("Tin tức trong ngày hôm nay từ các tỉnh miền núi phía Bắc. " * 20 + REPORT * 3)

@@ -199,7 +199,7 @@ def test_run_jsonl_format(corpus_index, toml_script, invoke):
     lines = [json.loads(line) for line in res.stdout.splitlines()]
     assert [rec["query"] for rec in lines] == ["nhan-quyen", "all-provinces"]
     first = lines[0]
-    assert set(first) == {"query", "total", "hits_total", "match", "notice", "took_ms", "hits"}
+    assert set(first) == {"query", "total", "hits_total", "earlier_copies", "match", "notice", "took_ms", "hits"}
     assert first["total"] >= len(first["hits"]) >= 1
     assert isinstance(first["took_ms"], float) and first["took_ms"] > 0
     hit = first["hits"][0]
@@ -210,7 +210,7 @@ def test_run_jsonl_format(corpus_index, toml_script, invoke):
     snippet = hit["snippets"][0]
     for start, end in snippet["marks"]:
         assert snippet["text"][start:end]
-    assert set(lines[1]) == {"query", "total", "hits_total", "match", "notice", "took_ms", "hits", "facets"}
+    assert set(lines[1]) == {"query", "total", "hits_total", "earlier_copies", "match", "notice", "took_ms", "hits", "facets"}
     assert len(lines[1]["hits"]) <= 2
 
 
@@ -382,3 +382,17 @@ def test_run_reports_lenient_query_readings_on_stderr(corpus_index, tmp_path, in
     assert res.exit_code == 0, res.output
     assert json.loads(res.stdout)["total"] > 0
     assert res.stderr.startswith("Warning: query 'w': ")
+
+
+def test_a_run_says_when_recent_documents_were_copies_of_earlier_ones():
+    from searchidx.scripts.loading import ScriptQuery
+    from searchidx.scripts.output import result_record, table_lines
+    from searchidx.scripts.running import QueryResult
+
+    found = QueryResult(ScriptQuery("qcn", "quyền con người"), 0, 3.0, [], new=True, hits_total=0,
+                        earlier_copies=2)
+    lines = table_lines(found)
+    assert lines[0].startswith("qcn: 0 new hits")
+    assert "2 recent documents are copies of ones found before, and not shown as new" in lines[1]
+    assert result_record(found)["earlier_copies"] == 2
+    assert len(table_lines(QueryResult(ScriptQuery("x", "x"), 0, 1.0, []))) == 1

@@ -9,6 +9,7 @@ from . import output
 from .arguments import (DashArgumentCommand, check_text, checked_date, checked_since, complete_ids,
                         layout_options, since_option)
 from .group import State, cli, pass_state
+from ..scripts.output import earlier_copies_note
 
 
 @cli.command(cls=DashArgumentCommand)
@@ -123,6 +124,8 @@ def _print_results(results, mode: str, width: int) -> None:
                 output.echo(line, mode)
     if results.notice:
         output.echo(f"Note: {results.notice}.", mode)
+    if results.earlier_copies:
+        output.echo(f"Note: {earlier_copies_note(results.earlier_copies)}.", mode)
     if results.suggestions:
         marked = (output.mark(s, mode) for s in results.suggestions)
         output.echo("Did you mean: " + " | ".join(marked), mode)

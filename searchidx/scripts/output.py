@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from .loading import Script
     from .running import QueryResult
 
-__all__ = ["FORMATS", "CSV_COLUMNS", "result_record", "table_lines", "write_results"]
+__all__ = ["FORMATS", "CSV_COLUMNS", "earlier_copies_note", "result_record", "table_lines", "write_results"]
 
 FORMATS = ("table", "json", "jsonl", "csv")
 CSV_COLUMNS = ("query", "rank", "id", "score", "title", "date", "province", "snippet", "missing",
@@ -25,6 +25,7 @@ def result_record(result: QueryResult) -> dict:
         "query": result.name,
         "total": result.total,
         "hits_total": result.hits_total,
+        "earlier_copies": result.earlier_copies,
         "match": result.match,
         "notice": result.notice,
         "took_ms": round(result.took_ms, 2),
@@ -61,6 +62,13 @@ def _cut(text: str, width: int) -> str:
     return text if len(text) <= width else text[: max(0, width - 1)].rstrip() + "…"
 
 
+def earlier_copies_note(count: int) -> str:
+    """The note on recent documents that copy one found before (not shown as new)."""
+    if count == 1:
+        return "1 recent document is a copy of one found before, and not shown as new"
+    return f"{count} recent documents are copies of ones found before, and not shown as new"
+
+
 def table_lines(result: QueryResult, width: int = 100) -> List[str]:
     """A readable summary of one query's hits."""
     count = result.total if result.hits_total is None else result.hits_total
@@ -69,6 +77,8 @@ def table_lines(result: QueryResult, width: int = 100) -> List[str]:
     lines = [f"{result.name}: {count} {noun}{how} ({result.took_ms:.1f} ms)  q={result.query.q!r}"]
     if result.notice:
         lines.append(f"  Note: {result.notice}.")
+    if result.earlier_copies:
+        lines.append(f"  Note: {earlier_copies_note(result.earlier_copies)}.")
     for hit in result.hits:
         head = f"  {hit.rank:>3}. {hit.date or '-':<10} {_cut(hit.province or '-', 14):<14} "
         missing = f" (missing: {', '.join(hit.missing)})" if hit.missing else ""

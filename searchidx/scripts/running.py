@@ -41,6 +41,7 @@ class QueryResult:
     match: str = "all"  # how the hits were found (searchidx.results.MATCH_KINDS)
     notice: Optional[str] = None  # one line when they were not found as asked
     hits_total: Optional[int] = None  # as SearchResults.hits_total: copies folded, when counted
+    earlier_copies: int = 0  # new documents left out as copies of a document found before
 
     @property
     def name(self):
@@ -150,7 +151,7 @@ def iter_results(
             except QueryError as exc:  # an unknown province, say: which query had it
                 raise QueryError(f"{script.path}: {query.where}: {exc}") from None
             yield QueryResult(query, res.total, res.took_ms, res.hits, res.facets, res.warnings, new,
-                              res.match, res.notice, res.hits_total)
+                              res.match, res.notice, res.hits_total, res.earlier_copies)
         if new:
             _save_state(state_file, script, marks)
     finally:
