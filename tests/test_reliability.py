@@ -40,6 +40,12 @@ CHUNK = 12
 
 SITECUSTOMIZE = '''
 import os
+import signal
+
+# A suite started in the background (cmd &) hands its children SIGINT ignored, and Python
+# then installs no Ctrl-C handler: these runs are stopped with SIGINT as a user's Ctrl-C
+# stops them, so they take it as Python does by default.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 
 _spec = os.environ.get("SEARCHIDX_TEST_PAUSE")
 if _spec:
