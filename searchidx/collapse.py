@@ -76,7 +76,7 @@ def _group(ranked: Ranked, sketch_of: Callable[[int], Sketch],
 
 def collapse_ranked(
     rank: Callable[[int], Tuple[Ranked, int]],
-    column: Callable[[int], str],
+    column: Callable[[int], bytes],
     text_of: Callable[[int], str],
     limit: int,
     page: int,
@@ -134,7 +134,7 @@ def _remembered(text_of: Callable[[int], str]) -> Callable[[int], str]:
     return cached_text
 
 
-def copies_of(docs: Sequence[int], others: Sequence[int], column: Callable[[int], str],
+def copies_of(docs: Sequence[int], others: Sequence[int], column: Callable[[int], bytes],
               text_of: Callable[[int], str]) -> Set[int]:
     """Those of ``docs`` that are copies of one of ``others`` (either holding the other's
     text or held in it), as collapse_ranked would fold them under it."""
@@ -154,17 +154,17 @@ def copies_of(docs: Sequence[int], others: Sequence[int], column: Callable[[int]
     return found
 
 
-def sketch_column(reader) -> Callable[[int], str]:
-    """A document's stored sketch by its number ("" where there is none: an empty index,
-    or an index whose documents were all written without one)."""
+def sketch_column(reader) -> Callable[[int], bytes]:
+    """A document's stored sketch by its number (empty where there is none: an empty
+    index, or an index whose documents were all written without one)."""
     if not reader.has_column("sketch"):
-        return lambda docnum: ""
+        return lambda docnum: b""
     column = reader.column_reader("sketch")
 
-    def value(docnum: int) -> str:
+    def value(docnum: int) -> bytes:
         try:
-            return column[docnum] or ""
+            return column[docnum] or b""
         except IndexError:
-            return ""
+            return b""
 
     return value

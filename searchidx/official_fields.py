@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from whoosh.fields import ID, STORED
+from whoosh.fields import COLUMN, ID, STORED
 
 from .doctypes import number_key, shorten_long_forms, type_key
 from .sketch import encode_sketch, text_sketch
@@ -35,7 +35,8 @@ def official_fields(folded_text, exact_text) -> dict:
         "signer": ID(stored=True),
         "signer_folded": folded_text(),
         "signer_exact": exact_text(),
-        "sketch": ID(stored=False, sortable=True),
+        # A column only: it is read by document number, never searched.
+        "sketch": COLUMN(),  # (whoosh's default column: variable-length bytes)
         **{name: STORED for name in STORED_OFFICIAL},
     }
 
@@ -65,7 +66,7 @@ def official_values(doc: "Document") -> dict:
         value = getattr(doc, name)
         if value:
             fields[name] = value
-    # Every document has a value ("-" for a text too short to sketch): a column whose last
-    # documents lack one reads short.
-    fields["sketch"] = encode_sketch(text_sketch(doc.text)) or "-"
+    # Every document has a value (empty for a text too short to sketch): a column whose
+    # last documents lack one reads short.
+    fields["sketch"] = encode_sketch(text_sketch(doc.text))
     return fields

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import struct
 import zlib
 from typing import Iterable, List
 
@@ -66,12 +67,14 @@ def exact_containment(a: str, b: str) -> float:
     return len(runs_a & runs_b) / min(len(runs_a), len(runs_b))
 
 
-def encode_sketch(hashes: Iterable[int]) -> str:
-    return " ".join(format(value, "x") for value in hashes)
+def encode_sketch(hashes: Iterable[int]) -> bytes:
+    """A sketch as stored (format 7): each hash as 4 bytes, big-endian, in order."""
+    values = list(hashes)
+    return struct.pack(f">{len(values)}I", *values)
 
 
-def decode_sketch(text: str) -> List[int]:
-    return [int(part, 16) for part in (text or "").split() if part != "-"]
+def decode_sketch(stored: bytes) -> List[int]:
+    return list(struct.unpack(f">{len(stored) // 4}I", stored)) if stored else []
 
 
 class Sketch:

@@ -78,7 +78,7 @@ def _set_format(path: Path, version) -> None:
     (path / "searchidx.json").write_text(json.dumps(record))
 
 
-@pytest.mark.parametrize("version,found", [(4, "is format 4"), (5, "is format 5"), (7, "is format 7"),
+@pytest.mark.parametrize("version,found", [(5, "is format 5"), (6, "is format 6"), (8, "is format 8"),
                                            (None, "undeclared format")])
 def test_an_index_of_another_format_says_how_to_rebuild(small, invoke, version, found):
     path, folder = small

@@ -16,6 +16,8 @@ Format 6: documents in the national layout have their type, number, issuer and s
 fields (searchable, filterable, faceted), and every document a sketch of its text by which
 copies of one report are shown as one hit; speaker turns are stored (``turns``, see
 searchidx.turnform) and their speaker keys indexed (``speakers``).
+Format 7: the sketch is a column only (format 6 also indexed it as a term no query used) and
+holds each hash as 4 bytes, not as hex text: a fifth of its size.
 
 Both files are JSON and are only ever replaced whole, atomically
 (see :func:`searchidx.storage.durable.write_atomically`).
@@ -32,7 +34,7 @@ from ..errors import IndexDamagedError, IndexFormatError
 
 FORMAT_FILE = "searchidx.json"
 FORMAT_NAME = "searchidx-index"
-FORMAT_VERSION = 6
+FORMAT_VERSION = 7
 
 CHECKSUMS_FILE = "checksums.json"
 LOCK_FILE = "searchidx.lock"  # flocked by the one writing process (searchidx.lock)
