@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Callable, Dict, List, Optional, Sequence, Set, Tuple
 
-from .sketch import Sketch, containment, decode_sketch, exact_containment
+from .sketch import Sketch, containment, decode_sketch, exact_containment, line_runs
 
 __all__ = ["COPY_SHARE", "EXACT_SHARE", "MIN_SKETCH", "Group", "collapse_ranked", "copies_of",
            "sketch_column"]
@@ -39,38 +39,64 @@ class Group:
     def __init__(self, docnum: int, score: Optional[float], sketch: Sketch):
         self.docnum = docnum
         self.score = score
-        self.sketches = [sketch]
+        self.sketch = sketch  # the hit's own: copies are compared with it alone
         self.copies: List[int] = []
 
-    def holds_copy(self, docnum: int, sketch: Sketch, text_of: Callable[[int], str]) -> bool:
+    def holds_copy(self, docnum: int, sketch: Sketch, runs_of: Callable[[int], Set[int]]) -> bool:
         """Whether a text is a copy of this hit's: compared with the hit itself, not with its
         copies, so a re-post quoting two reports does not make them one. The sketches pick
-        the candidates; their texts decide."""
-        head = self.sketches[0]
+        the candidates; their texts' word runs (``runs_of``) decide."""
+        head = self.sketch
         return len(sketch) >= MIN_SKETCH and len(head) >= MIN_SKETCH \
             and containment(sketch, head) >= COPY_SHARE \
-            and exact_containment(text_of(docnum), text_of(self.docnum)) >= EXACT_SHARE
+            and exact_containment(runs_of(docnum), runs_of(self.docnum)) >= EXACT_SHARE
+
+
+class _Heads:
+    """The groups by their hit's sampled hashes: a text is compared only with the hits
+    sharing a sampled run with it."""
+
+    def __init__(self) -> None:
+        self._by_hash: Dict[int, List[Group]] = {}
+
+    def add(self, group: Group) -> None:
+        if len(group.sketch) >= MIN_SKETCH:
+            for h in group.sketch.hashes:
+                self._by_hash.setdefault(h, []).append(group)
+
+    def holding(self, docnum: int, sketch: Sketch,
+                runs_of: Callable[[int], Set[int]]) -> Optional[Group]:
+        """The first group (in the order added) whose hit this text is a copy of, or None."""
+        candidates = dict.fromkeys(g for h in sketch.hashes for g in self._by_hash.get(h, ()))
+        return next((g for g in candidates if g.holds_copy(docnum, sketch, runs_of)), None)
+
+
+def _runs_by_document(text_of: Callable[[int], str]) -> Callable[[int], Set[int]]:
+    """Each document's word runs (searchidx.sketch.line_runs), worked out once: a hit is
+    compared with several candidates."""
+    runs: Dict[int, Set[int]] = {}
+
+    def runs_of(docnum: int) -> Set[int]:
+        if docnum not in runs:
+            runs[docnum] = line_runs(text_of(docnum))
+        return runs[docnum]
+
+    return runs_of
 
 
 def _group(ranked: Ranked, sketch_of: Callable[[int], Sketch],
-           text_of: Callable[[int], str]) -> List[Group]:
+           runs_of: Callable[[int], Set[int]]) -> List[Group]:
     groups: List[Group] = []
-    by_hash: Dict[int, List[Group]] = {}  # a hit's sampled hashes -> its group
+    heads = _Heads()
     for docnum, score in ranked:
         sketch = sketch_of(docnum)
-        # Only hits sharing a sampled run can hold this text: the rest are not compared.
-        candidates = dict.fromkeys(g for h in sketch.hashes for g in by_hash.get(h, ()))
-        for group in candidates:
-            if group.holds_copy(docnum, sketch, text_of):
-                group.copies.append(docnum)
-                group.sketches.append(sketch)
-                break
+        group = heads.holding(docnum, sketch, runs_of)
+        if group is not None:
+            group.copies.append(docnum)
         else:
             group = Group(docnum, score, sketch)
             groups.append(group)
-            if len(sketch) >= MIN_SKETCH:
-                for h in sketch.hashes:
-                    by_hash.setdefault(h, []).append(group)
+            heads.add(group)
     return groups
 
 
@@ -86,13 +112,13 @@ def collapse_ranked(
     groups, and how many groups all the documents found make (None: not counted).
 
     ``rank(n)`` gives the first n (docnum, score) of the search and the total found;
-    ``column(docnum)`` a document's stored sketch, ``text_of(docnum)`` its text; ``original(docnum)``, when given, says
-    whether a document is the report itself (in the national layout): a group shows it
-    rather than a re-post that ranks higher. The window of ranked documents grows until it
+    ``column(docnum)`` a document's stored sketch, ``text_of(docnum)`` its text;
+    ``original(docnum)``, when given, says whether a document is the report itself (in the
+    national layout): a group shows it rather than a re-post that ranks higher. The window of ranked documents grows until it
     holds the page's groups, or everything found.
     """
     cache: Dict[int, Sketch] = {}
-    cached_text = _remembered(text_of)
+    runs_of = _runs_by_document(text_of)
 
     def sketch_of(docnum: int) -> Sketch:
         if docnum not in cache:
@@ -106,7 +132,7 @@ def collapse_ranked(
         if len(ranked) < total <= COUNT_HITS_UP_TO:
             window = total
             ranked, total = rank(window)
-        groups = _group(ranked, sketch_of, cached_text)
+        groups = _group(ranked, sketch_of, runs_of)
         if len(groups) >= wanted or len(ranked) >= total or window >= MAX_WINDOW:
             break
         window = min(window * 4, MAX_WINDOW)
@@ -122,36 +148,16 @@ def collapse_ranked(
     return shown, total, sum(len(g.copies) for g in shown), counted
 
 
-def _remembered(text_of: Callable[[int], str]) -> Callable[[int], str]:
-    """``text_of``, each document's text read once (a text is compared with several)."""
-    texts: Dict[int, str] = {}
-
-    def cached_text(docnum: int) -> str:
-        if docnum not in texts:
-            texts[docnum] = text_of(docnum)
-        return texts[docnum]
-
-    return cached_text
-
-
 def copies_of(docs: Sequence[int], others: Sequence[int], column: Callable[[int], bytes],
               text_of: Callable[[int], str]) -> Set[int]:
     """Those of ``docs`` that are copies of one of ``others`` (either holding the other's
     text or held in it), as collapse_ranked would fold them under it."""
-    groups = [Group(d, None, Sketch(decode_sketch(column(d)))) for d in others]
-    by_hash: Dict[int, List[Group]] = {}
-    for group in groups:
-        if len(group.sketches[0]) >= MIN_SKETCH:
-            for h in group.sketches[0].hashes:
-                by_hash.setdefault(h, []).append(group)
-    cached_text = _remembered(text_of)
-    found = set()
-    for docnum in docs:
-        sketch = Sketch(decode_sketch(column(docnum)))
-        candidates = dict.fromkeys(g for h in sketch.hashes for g in by_hash.get(h, ()))
-        if any(group.holds_copy(docnum, sketch, cached_text) for group in candidates):
-            found.add(docnum)
-    return found
+    heads = _Heads()
+    for docnum in others:
+        heads.add(Group(docnum, None, Sketch(decode_sketch(column(docnum)))))
+    runs_of = _runs_by_document(text_of)
+    return {docnum for docnum in docs
+            if heads.holding(docnum, Sketch(decode_sketch(column(docnum))), runs_of) is not None}
 
 
 def sketch_column(reader) -> Callable[[int], bytes]:

@@ -12,7 +12,7 @@ import bisect
 import re
 import struct
 import zlib
-from typing import Iterable, List
+from typing import Iterable, List, Set
 
 from .analysis.normalize import fold
 
@@ -40,28 +40,30 @@ def _run_hashes(text: str) -> List[int]:
     words = _WORD.findall(fold(prose).lower())
     if len(words) < SHINGLE * 4:
         words = _WORD.findall(fold(text).lower())
+    return _shingles(words)
+
+
+def _shingles(words: List[str]) -> List[int]:
+    """The hash of each run of SHINGLE words."""
     return [zlib.crc32(" ".join(words[start:start + SHINGLE]).encode("utf-8"))
             for start in range(len(words) - SHINGLE + 1)]
 
 
-def _all_runs(text: str) -> List[int]:
+def line_runs(text: str) -> Set[int]:
     """Every run of SHINGLE words within a line (a header's or signature's cells are lines
     in one format and run together in another; a PDF's wrapped line is part of a paragraph
     line of the same text in Word)."""
-    runs = []
+    runs: Set[int] = set()
     for line in fold(text).lower().split("\n"):
-        words = _WORD.findall(line)
-        runs += [zlib.crc32(" ".join(words[start:start + SHINGLE]).encode("utf-8"))
-                 for start in range(len(words) - SHINGLE + 1)]
+        runs.update(_shingles(_WORD.findall(line)))
     return runs
 
 
-def exact_containment(a: str, b: str) -> float:
-    """The share of the smaller text's word runs found in the other, counted on every run
-    of the whole texts (a sketch samples one in SAMPLE of the prose's: on short texts its
-    estimate is too rough to tell a copy from another text written on the same template,
-    and which short lines count as prose differs between a Word file and a PDF)."""
-    runs_a, runs_b = set(_all_runs(a)), set(_all_runs(b))
+def exact_containment(runs_a: Set[int], runs_b: Set[int]) -> float:
+    """The share of the smaller text's word runs (line_runs) found in the other, counted on
+    every run of the whole texts (a sketch samples one in SAMPLE of the prose's: on short
+    texts its estimate is too rough to tell a copy from another text written on the same
+    template, and which short lines count as prose differs between a Word file and a PDF)."""
     if not runs_a or not runs_b:
         return 0.0
     return len(runs_a & runs_b) / min(len(runs_a), len(runs_b))
