@@ -137,7 +137,8 @@ class Searcher:
         only = self.changed_since(since) if since is not None else None
         found = speakers.verify(self._searcher, MatchSet.as_asked(plan).within(only))
         earlier = self._earlier_copies(plan, found) if only is not None and collapse else set()
-        found.allowed = found.allowed - earlier if earlier else found.allowed
+        if earlier:
+            found.allowed -= earlier
         run = self._collapsed if collapse else self._run
         hits, total = run(plan, found, limit, page, sort)
         # (Restricted to recent documents or to a speaker, "no document has every word"
@@ -201,13 +202,18 @@ class Searcher:
     # -- ranking one page ---------------------------------------------------
     def _collapsed(self, plan: QueryPlan, found: MatchSet, limit: int, page: int, sort: str):
         """One page of hits with the copies of each folded into it (searchidx.collapse)."""
+        groups, total, folded, counted = collapse_ranked(
+            lambda n: self._run(plan, found, n, 1, sort), self._sketch_column(), self._text_of,
+            limit, page, lambda d: bool(self._searcher.stored_fields(d).get("number")))
+        return PageOfGroups(groups, folded, counted), total
+
+    def _sketch_column(self):
         if self._sketches is None:
             self._sketches = sketch_column(self._searcher.reader())
-        stored = self._searcher.stored_fields
-        groups, total, folded, counted = collapse_ranked(
-            lambda n: self._run(plan, found, n, 1, sort), self._sketches,
-            lambda d: stored_text(stored(d)), limit, page, lambda d: bool(stored(d).get("number")))
-        return PageOfGroups(groups, folded, counted), total
+        return self._sketches
+
+    def _text_of(self, docnum: int) -> str:
+        return stored_text(self._searcher.stored_fields(docnum))
 
     def _earlier_copies(self, plan: QueryPlan, found: MatchSet) -> set:
         """The recent documents found (``found.allowed``) that copy a document the query
@@ -219,13 +225,10 @@ class Searcher:
         recent = matching_docs(self._searcher, found.query) & found.allowed
         if not recent:
             return set()
-        if self._sketches is None:
-            self._sketches = sketch_column(self._searcher.reader())
         every = MatchSet.as_asked(plan)
         ranked, _ = self._run(plan, every, EARLIER_LOOKED_AT + len(recent), 1, "score")
         before = [d for d, _ in ranked if d not in recent][:EARLIER_LOOKED_AT]
-        stored = self._searcher.stored_fields
-        return copies_of(sorted(recent), before, self._sketches, lambda d: stored_text(stored(d)))
+        return copies_of(sorted(recent), before, self._sketch_column(), self._text_of)
 
     def _run(self, plan: QueryPlan, found: MatchSet, limit: int, page: int, sort: str):
         end = page * limit
