@@ -15,6 +15,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 from whoosh import query as wq
 
 from .matchset import matching_docs
+from .schema import stored_text
 from .snippets import match_spans
 from .turnform import clean_turns, is_transcript, turns_of
 
@@ -73,7 +74,7 @@ def _ratios(searcher, docnums, words, weights) -> Dict[int, float]:
     out = {}
     for docnum in docnums:
         stored = searcher.stored_fields(docnum)
-        ratio, _ = best_turn(stored.get("text", ""), clean_turns(stored.get("turns")), words, average,
+        ratio, _ = best_turn(stored_text(stored), clean_turns(stored.get("turns")), words, average,
                              weights.k1, weights.b)
         if ratio > 1.0:
             out[docnum] = ratio
@@ -116,6 +117,6 @@ def named_turn(searcher, stored: dict, words, weights, speakers: Sequence[str] =
         turns = turns_of(turns, speakers)
     if not turns:
         return None
-    _, turn = best_turn(stored.get("text", ""), turns, words, _average_length(searcher), weights.k1,
+    _, turn = best_turn(stored_text(stored), turns, words, _average_length(searcher), weights.k1,
                         weights.b)
     return dict(turn) if turn else None

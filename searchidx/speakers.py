@@ -16,10 +16,11 @@ from whoosh import query as wq
 from .analysis import fold, has_diacritics
 from .errors import quoted
 from .matchset import MatchSet, matching_docs
+from .schema import stored_text
 from .snippets import Snippet, make_snippets, match_spans
 from .turnform import clean_turns, speaker_key, speaker_text, turn_at, turns_of
 
-__all__ = ["SpeakerSearch", "take_speakers", "speaker_terms", "label_snippets", "hit_snippets"]
+__all__ = ["SpeakerSearch", "take_speakers", "speaker_terms", "said_in", "label_snippets", "hit_snippets"]
 
 _SPEAKER = re.compile(r'(?<![\w-])(?P<neg>-?)speaker:(?:"(?P<quoted>[^"]*)"?|(?P<word>[^\s()"]+))',
                       re.IGNORECASE)
@@ -92,24 +93,23 @@ class SpeakerSearch:
         for docnum in candidates:
             stored = searcher.stored_fields(docnum)
             mine = turns_of(clean_turns(stored.get("turns")), self.terms)
-            if mine and self._said(speaker_text(stored.get("text", ""), mine), found):
+            if mine and said_in(speaker_text(stored_text(stored), mine), found):
                 kept.add(docnum)
         found.allowed = kept
         return found
 
-    @staticmethod
-    def _said(spoken: str, found: MatchSet) -> bool:
-        """Whether ``spoken`` holds what the search asks: every free word (any, for ranked
-        retrieval), and one of the other words it marks (a quoted phrase, its syllables side
-        by side; the words of an OR group) when the query has some."""
-        words = found.words
-        others = [w for run in found.marks for w in run if w not in words]
-        if others and not any(match_spans(spoken, [[w]]) for w in others):
-            return False
-        if not words:
-            return True
-        said = (bool(match_spans(spoken, [[w]])) for w in words)
-        return all(said) if found.kind in ("all", "folded") else any(said)
+def said_in(spoken: str, found: MatchSet) -> bool:
+    """Whether ``spoken`` (a speaker's words) holds what the search asks: every free word
+    (any, for ranked retrieval), and one of the other words it marks (a quoted phrase, its
+    syllables side by side; the words of an OR group) when the query has some."""
+    words = found.words
+    others = [w for run in found.marks for w in run if w not in words]
+    if others and not any(match_spans(spoken, [[w]]) for w in others):
+        return False
+    if not words:
+        return True
+    said = (bool(match_spans(spoken, [[w]])) for w in words)
+    return all(said) if found.kind in ("all", "folded") else any(said)
 
 
 def hit_snippets(text: str, stored: dict, marks, count: int,

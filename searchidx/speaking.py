@@ -2,8 +2,9 @@
 
 Without a query: every speaker of the index with their roles, turns, meetings (documents)
 and the dates of those meetings. With one: the speakers whose turns hold the query's words
-(each turn checked on its own text, as a speaker search checks it), ranked by matching
-turns, then meetings, each with their best quote, like TheyWorkForYou's "who says X the most".
+(each turn checked on its own text, as a speaker search checks it: speakers.said_in),
+ranked by matching turns, then meetings, each with their best quote, like TheyWorkForYou's
+"who says X the most".
 """
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from whoosh import query as wq
 from .matchset import MatchSet, matching_docs
 from .query import build_query, date_range_query, province_query
 from .snippets import make_snippets
-from .speakers import SpeakerSearch
+from .schema import stored_text
+from .speakers import said_in
 from .turnform import clean_turns
 
 __all__ = ["SpeakerRow", "who_speaks"]
@@ -61,10 +63,10 @@ def who_speaks(searcher, weights, query: Optional[str] = None, province: Optiona
     rows: Dict[str, SpeakerRow] = {}
     for docnum in sorted(docs):
         stored = searcher.stored_fields(docnum)
-        text = stored.get("text", "")
+        text = stored_text(stored)
         for turn in clean_turns(stored.get("turns")):
             said = text[turn["start"]:turn["end"]]
-            if found is not None and not SpeakerSearch._said(said, found):
+            if found is not None and not said_in(said, found):
                 continue
             row = rows.get(turn["key"])
             if row is None:
