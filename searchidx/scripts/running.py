@@ -43,6 +43,12 @@ class QueryResult:
     hits_total: Optional[int] = None  # as SearchResults.hits_total: copies folded, when counted
     earlier_copies: int = 0  # new documents left out as copies of a document found before
 
+    @classmethod
+    def of(cls, query: ScriptQuery, res, new: bool = False) -> "QueryResult":
+        """What ``res`` (a SearchResults) says of ``query``."""
+        return cls(query, res.total, res.took_ms, res.hits, res.facets, res.warnings, new, res.match,
+                   res.notice, res.hits_total, res.earlier_copies)
+
     @property
     def name(self):
         return self.query.name
@@ -150,8 +156,7 @@ def iter_results(
                 res = searcher.search(query.q, suggest=False, **options)
             except QueryError as exc:  # an unknown province, say: which query had it
                 raise QueryError(f"{script.path}: {query.where}: {exc}") from None
-            yield QueryResult(query, res.total, res.took_ms, res.hits, res.facets, res.warnings, new,
-                              res.match, res.notice, res.hits_total, res.earlier_copies)
+            yield QueryResult.of(query, res, new)
         if new:
             _save_state(state_file, script, marks)
     finally:

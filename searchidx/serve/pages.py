@@ -102,10 +102,7 @@ def export(request: Request) -> Response:
         raise QueryError("the query is missing: give it as q")
     wanted.options.update(limit=MAX_EXPORT, page=1)
     results = request.app.state.pool.search(wanted.q, snippets=1, **wanted.options)
-    found = QueryResult(query=ScriptQuery(name=wanted.q, q=wanted.q, options=wanted.options),
-                        total=results.total, took_ms=results.took_ms, hits=results.hits,
-                        facets=results.facets, warnings=results.warnings, match=results.match,
-                        notice=results.notice, hits_total=results.hits_total)
+    found = QueryResult.of(ScriptQuery(name=wanted.q, q=wanted.q, options=wanted.options), results)
     out = io.StringIO()
     write_results([found], fmt, out)
     media = "text/csv; charset=utf-8" if fmt == "csv" else "application/json; charset=utf-8"
